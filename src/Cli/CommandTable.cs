@@ -1,0 +1,24 @@
+using MyDocker.Spec;
+
+namespace MyDocker.Cli;
+
+/// <summary>Maps a verb to its command; each command lives in Commands/&lt;Verb&gt;Command.cs.</summary>
+public static class CommandTable
+{
+    public static int Run(GlobalOptions global, ArgReader args, Log log)
+    {
+        if (global.ShowVersion) return VersionCommand.Run();
+        if (args.AtEnd || global.ShowHelp) return HelpCommand.Run();
+        string verb = args.Next();
+        var ctx = new CommandContext(global, args, log);
+        return verb switch
+        {
+            "help" => HelpCommand.Run(),
+            "version" => VersionCommand.Run(),
+            _ => throw new MyDockerException($"unknown command \"{verb}\" (see mydocker help)"),
+        };
+    }
+}
+
+/// <summary>What every command receives: the global options, its own arguments, the log.</summary>
+public sealed record CommandContext(GlobalOptions Global, ArgReader Args, Log Log);

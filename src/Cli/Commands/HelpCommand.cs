@@ -1,0 +1,35 @@
+namespace MyDocker.Cli;
+
+/// <summary>`mydocker help`: the verbs and global options.</summary>
+public static class HelpCommand
+{
+    public const string Text = """
+        mydocker - an OCI container runtime (runtime-spec compatible, runc-style command line)
+
+        usage: mydocker [global options] COMMAND [options] [arguments]
+
+        commands:
+          create    create a container from a bundle; its process waits for `start`
+          start     run the user program of a created container
+          run       create, start and wait for a container; exits with its exit code
+          state     print the state of a container (JSON)
+          kill      send a signal to the container's init process
+          delete    remove a container (--force: kill it first)
+          list      list the containers under --root
+          spec      write a default config.json
+          version   print the version
+
+        global options:
+          --root DIR          state directory (default /run/mydocker)
+          --log FILE          also write errors to FILE
+          --log-format text|json
+          --debug             print what happens, step by step
+          --systemd-cgroup    accepted for compatibility
+        """;
+
+    public static int Run()
+    {
+        Console.Out.WriteLine(Text);
+        return 0;
+    }
+}
