@@ -13,7 +13,8 @@ namespace MyDocker.Spec;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = true,
     ReadCommentHandling = JsonCommentHandling.Skip,
-    AllowTrailingCommas = false)]
+    AllowTrailingCommas = false,
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(Config))]
 [JsonSerializable(typeof(State))]
 [JsonSerializable(typeof(Process))]

@@ -6,10 +6,13 @@ namespace MyDocker.Spec.Model;
 // The bundle's config.json, as runtime-spec config.md describes it.
 // Property names map to the spec's camelCase fields through SpecJsonContext.
 // Unknown fields are ignored on read (spec: "Extensibility").
+// [JsonRequired] marks what the spec's JSON schema requires: a config.json without it fails to load
+// with "config.json: <path>: is required" (see ConfigLoader).
 
 /// <summary>config.md: the top-level object of config.json.</summary>
 public sealed class Config
 {
+    [JsonRequired]
     public string OciVersion { get; set; } = "";
     public Root? Root { get; set; }
     public List<Mount>? Mounts { get; set; }
@@ -24,6 +27,7 @@ public sealed class Config
 /// <summary>config.md "Root": the container's root filesystem.</summary>
 public sealed class Root
 {
+    [JsonRequired]
     public string Path { get; set; } = "";
     public bool Readonly { get; set; }
 }
@@ -31,6 +35,7 @@ public sealed class Root
 /// <summary>config.md "Mounts": one entry of mounts[].</summary>
 public sealed class Mount
 {
+    [JsonRequired]
     public string Destination { get; set; } = "";
     public string? Type { get; set; }
     public string? Source { get; set; }
@@ -48,6 +53,7 @@ public sealed class Process
     public List<string>? Args { get; set; }
     public string? CommandLine { get; set; }
     public List<string>? Env { get; set; }
+    [JsonRequired]
     public string Cwd { get; set; } = "/";
     public Capabilities? Capabilities { get; set; }
     public List<Rlimit>? Rlimits { get; set; }
@@ -62,7 +68,9 @@ public sealed class Process
 
 public sealed class ConsoleSize
 {
+    [JsonRequired]
     public uint Height { get; set; }
+    [JsonRequired]
     public uint Width { get; set; }
 }
 
@@ -88,13 +96,17 @@ public sealed class Capabilities
 
 public sealed class Rlimit
 {
+    [JsonRequired]
     public string Type { get; set; } = "";
+    [JsonRequired]
     public ulong Soft { get; set; }
+    [JsonRequired]
     public ulong Hard { get; set; }
 }
 
 public sealed class Scheduler
 {
+    [JsonRequired]
     public string Policy { get; set; } = "";
     public int? Nice { get; set; }
     public int? Priority { get; set; }
@@ -106,6 +118,7 @@ public sealed class Scheduler
 
 public sealed class IoPriority
 {
+    [JsonRequired]
     public string Class { get; set; } = "";
     public int Priority { get; set; }
 }
@@ -129,6 +142,7 @@ public sealed class Hooks
 
 public sealed class Hook
 {
+    [JsonRequired]
     public string Path { get; set; } = "";
     public List<string>? Args { get; set; }
     public List<string>? Env { get; set; }
@@ -138,7 +152,10 @@ public sealed class Hook
 /// <summary>uidMappings / gidMappings entries (config-linux.md "User namespace mappings").</summary>
 public sealed class IdMapping
 {
+    [JsonRequired]
     public uint ContainerID { get; set; }
+    [JsonRequired]
     public uint HostID { get; set; }
+    [JsonRequired]
     public uint Size { get; set; }
 }

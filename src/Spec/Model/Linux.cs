@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace MyDocker.Spec.Model;
 
@@ -25,6 +26,7 @@ public sealed class Linux
 /// <summary>config-linux.md "Namespaces": type, and an optional path to join.</summary>
 public sealed class Namespace
 {
+    [JsonRequired]
     public string Type { get; set; } = "";
     public string? Path { get; set; }
 }
@@ -38,7 +40,9 @@ public sealed class TimeOffset
 /// <summary>config-linux.md "Devices": a device node made inside the container.</summary>
 public sealed class Device
 {
+    [JsonRequired]
     public string Type { get; set; } = "";
+    [JsonRequired]
     public string Path { get; set; } = "";
     public long? Major { get; set; }
     public long? Minor { get; set; }
@@ -56,6 +60,7 @@ public sealed class Personality
 /// <summary>config-linux.md "Seccomp".</summary>
 public sealed class Seccomp
 {
+    [JsonRequired]
     public string DefaultAction { get; set; } = "";
     public uint? DefaultErrnoRet { get; set; }
     public List<string>? Architectures { get; set; }
@@ -67,7 +72,9 @@ public sealed class Seccomp
 
 public sealed class SeccompSyscall
 {
+    [JsonRequired]
     public List<string> Names { get; set; } = new();
+    [JsonRequired]
     public string Action { get; set; } = "";
     public uint? ErrnoRet { get; set; }
     public List<SeccompArg>? Args { get; set; }
@@ -75,8 +82,11 @@ public sealed class SeccompSyscall
 
 public sealed class SeccompArg
 {
+    [JsonRequired]
     public uint Index { get; set; }
+    [JsonRequired]
     public ulong Value { get; set; }
     public ulong? ValueTwo { get; set; }
+    [JsonRequired]
     public string Op { get; set; } = "";
 }

@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace MyDocker.Spec.Model;
 
 // config-linux.md "Control groups": linux.resources and its controllers.
+// [JsonRequired] marks what the spec's JSON schema requires: a config.json without it fails to load
+// with "config.json: <path>: is required".
 
 public sealed class Resources
 {
@@ -11,12 +15,14 @@ public sealed class Resources
     public BlockIO? BlockIO { get; set; }
     public List<HugepageLimit>? HugepageLimits { get; set; }
     public Network? Network { get; set; }
-    public Dictionary<string, ulong>? Rdma { get; set; }
+    /// <summary>Keyed by RDMA device name (config-linux.md "RDMA").</summary>
+    public Dictionary<string, Rdma>? Rdma { get; set; }
     public Dictionary<string, string>? Unified { get; set; }
 }
 
 public sealed class DeviceCgroupRule
 {
+    [JsonRequired]
     public bool Allow { get; set; }
     public string? Type { get; set; }
     public long? Major { get; set; }
@@ -68,7 +74,9 @@ public sealed class BlockIO
 
 public sealed class WeightDevice
 {
+    [JsonRequired]
     public long Major { get; set; }
+    [JsonRequired]
     public long Minor { get; set; }
     public ushort? Weight { get; set; }
     public ushort? LeafWeight { get; set; }
@@ -76,14 +84,18 @@ public sealed class WeightDevice
 
 public sealed class ThrottleDevice
 {
+    [JsonRequired]
     public long Major { get; set; }
+    [JsonRequired]
     public long Minor { get; set; }
     public ulong Rate { get; set; }
 }
 
 public sealed class HugepageLimit
 {
+    [JsonRequired]
     public string PageSize { get; set; } = "";
+    [JsonRequired]
     public ulong Limit { get; set; }
 }
 
@@ -95,6 +107,15 @@ public sealed class Network
 
 public sealed class InterfacePriority
 {
+    [JsonRequired]
     public string Name { get; set; } = "";
+    [JsonRequired]
     public uint Priority { get; set; }
+}
+
+/// <summary>config-linux.md "RDMA": the limits of one device (at least one of the two is set).</summary>
+public sealed class Rdma
+{
+    public uint? HcaHandles { get; set; }
+    public uint? HcaObjects { get; set; }
 }

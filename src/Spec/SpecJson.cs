@@ -1,0 +1,54 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MyDocker.Spec.Json;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Spec;
+
+/// <summary>
+/// Reading and writing spec documents through <see cref="SpecJsonContext"/> (source-generated, NativeAOT-safe).
+/// Reading never validates (see <see cref="ConfigLoader"/> for that); it turns every JSON or type error into
+/// a one-line <see cref="MyDockerException"/> that starts with the document's name, e.g.
+/// "config.json: process.args: expected an array of strings".
+/// </summary>
+public static class SpecJson
+{
+    // Non-ASCII text (annotations, paths) is written as it is, not as \uXXXX: these files are read by
+    // people and by other runtimes, never embedded in HTML.
+    private static readonly SpecJsonContext Indented = new(new JsonSerializerOptions(SpecJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = true,
+    });
+
+    private static readonly SpecJsonContext Compact = new(new JsonSerializerOptions(SpecJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
+    });
+
+    /// <summary>config.json text, indented (2 spaces), no trailing newline; unset optional fields left out.</summary>
+    public static string SerializeConfig(Config config) => JsonSerializer.Serialize(config, Indented.Config);
+
+    /// <summary>The state as one compact line (what `state` prints and hooks read on stdin).</summary>
+    public static string SerializeState(State state) => JsonSerializer.Serialize(state, Compact.State);
+
+    /// <summary>A process object (as for `exec --process`), indented.</summary>
+    public static string SerializeProcess(Process process) => JsonSerializer.Serialize(process, Indented.Process);
+
+    /// <summary>Parses config.json text without validating it. Errors start with <paramref name="documentName"/>.</summary>
+    public static Config DeserializeConfig(string json, string documentName = "config.json") =>
+        Read(json, SpecJsonContext.Default.Config, documentName);
+
+    /// <summary>Parses a state document. Errors start with <paramref name="documentName"/>.</summary>
+    public static State DeserializeState(string json, string documentName = "state.json") =>
+        Read(json, SpecJsonContext.Default.State, documentName);
+
+    /// <summary>Parses a process document (`exec --process`). Errors start with <paramref name="documentName"/>.</summary>
+    public static Process DeserializeProcess(string json, string documentName = "process.json") =>
+        Read(json, SpecJsonContext.Default.Process, documentName);
+
+    private static T Read<T>(string json, JsonTypeInfo<T> typeInfo, string documentName) where T : class =>
+        JsonReading.Read(json, typeInfo, documentName);
+}
