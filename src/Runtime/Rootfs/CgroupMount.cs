@@ -1,0 +1,122 @@
+using MyDocker.Spec;
+using MyDocker.Spec.Model;
+using static MyDocker.Runtime.Interop.Libc;
+
+namespace MyDocker.Runtime.Rootfs;
+
+/// <summary>One cgroup hierarchy of the host: its directory name under /sys/fs/cgroup and how to mount it.</summary>
+public sealed record CgroupHierarchy(string Name, string FsType, string? Data, string HostMountPoint);
+
+/// <summary>
+/// A mounts[] entry of type "cgroup" (config-linux.md "cgroups" mounts, as runc does it).
+///  - Unified host (only cgroup v2, /sys/fs/cgroup is cgroup2): mount cgroup2 at the destination.
+///  - v1 or hybrid host: a tmpfs at the destination, then one cgroup v1 mount per hierarchy the
+///    host has (same directory names, e.g. cpu,cpuacct, with cpu and cpuacct symlinks to it),
+///    and cgroup2 at "unified" when the host has that too. "ro" makes all of them read-only.
+/// </summary>
+public static class CgroupMount
+{
+    /// <summary>The usual cgroup tmpfs flags (runc's defaultMountFlags).</summary>
+    private const ulong TmpfsFlags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+    public static void Apply(PathFd root, Mount m, MountOptions options, string what)
+    {
+        ulong flags = options.Flags & ~(MS_BIND | MS_REC);
+        string dest = m.Destination;
+
+        if (HostIsUnified())
+        {
+            MountOne(root, dest, new CgroupHierarchy("", "cgroup2", null, "/sys/fs/cgroup"), flags, what);
+        }
+        else
+        {
+            using (var target = SafePath.Open(root, dest, CreateAs.Directory, $"{what}: destination"))
+            {
+                if (Mount("tmpfs", target.ProcPath, "tmpfs", TmpfsFlags, "mode=755") < 0)
+                    throw Fail($"{what}: mount tmpfs on {target.InRootPath}");
+            }
+            foreach (var h in Hierarchies(MountInfo.ReadSelf()))
+            {
+                MountOne(root, $"{dest}/{h.Name}", h, flags, what);
+                LinkMergedControllers(root, dest, h.Name, what);
+            }
+            if ((flags & MS_RDONLY) != 0)
+            {
+                // The tmpfs itself was writable so that the directories could be made in it.
+                using var top = SafePath.Open(root, dest, CreateAs.Nothing, $"{what}: destination");
+                Remount.Bind(top.ProcPath, TmpfsFlags | MS_RDONLY, what, top.InRootPath);
+            }
+        }
+        MountEntry.ApplyPropagation(root, dest, options, what);
+    }
+
+    /// <summary>statfs(2) magic of /sys/fs/cgroup: CGROUP2_SUPER_MAGIC means a unified (v2-only) host.</summary>
+    public static unsafe bool HostIsUnified()
+    {
+        StatfsBuf st;
+        return Statfs("/sys/fs/cgroup", &st) == 0 && st.Type == CGROUP2_SUPER_MAGIC;
+    }
+
+    /// <summary>
+    /// The host's cgroup hierarchies from its mount table: every cgroup (v1) mount and the cgroup2
+    /// one, each hierarchy once (a hierarchy mounted twice has the same device number).
+    /// </summary>
+    public static List<CgroupHierarchy> Hierarchies(IEnumerable<MountInfo> mounts)
+    {
+        var result = new List<CgroupHierarchy>();
+        var seenDevices = new HashSet<string>();
+        var seenNames = new HashSet<string>();
+        foreach (var mi in mounts)
+        {
+            if (mi.FsType is not ("cgroup" or "cgroup2")) continue;
+            string name = Path.GetFileName(mi.MountPoint.TrimEnd('/'));
+            if (name.Length == 0 || !seenDevices.Add(mi.MajorMinor) || !seenNames.Add(name)) continue;
+
+            string? data = null;
+            if (mi.FsType == "cgroup")
+            {
+                // The super options name the hierarchy: its controllers ("cpu,cpuacct") or "name=systemd".
+                // rw/ro are per mount, and release_agent may only be set by the first mount.
+                var keep = mi.SuperOptions.Split(',')
+                    .Where(o => o is not ("rw" or "ro") && !o.StartsWith("release_agent=", StringComparison.Ordinal));
+                data = string.Join(',', keep);
+            }
+            result.Add(new CgroupHierarchy(name, mi.FsType, data, mi.MountPoint));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Mounts one hierarchy at <paramref name="path"/>. Where a fresh cgroup mount is not allowed
+    /// (EPERM: a user namespace without its own cgroup namespace) the host's mount of it is
+    /// bind-mounted instead, and then remounted for ro/nosuid/... like any bind mount.
+    /// </summary>
+    private static void MountOne(PathFd root, string path, CgroupHierarchy h, ulong flags, string what)
+    {
+        using (var target = SafePath.Open(root, path, CreateAs.Directory, $"{what}: destination"))
+        {
+            if (Mount(h.FsType, target.ProcPath, h.FsType, flags, h.Data) == 0) return;
+            if (LastErrno != EPERM)
+                throw Fail($"{what}: mount {h.FsType} {h.Data ?? ""} on {target.InRootPath}");
+            if (Mount(h.HostMountPoint, target.ProcPath, null, MS_BIND | MS_REC, null) < 0)
+                throw Fail($"{what}: bind {h.HostMountPoint} on {target.InRootPath}");
+        }
+        if ((flags & Remount.PerMountFlags) == 0) return;
+        // Remount through the new mount's root: the fd above points at the directory under it.
+        using var mounted = SafePath.Open(root, path, CreateAs.Nothing, $"{what}: destination");
+        Remount.Bind(mounted.ProcPath, flags, what, mounted.InRootPath);
+    }
+
+    /// <summary>For a merged hierarchy "cpu,cpuacct": symlinks cpu -> cpu,cpuacct and cpuacct -> cpu,cpuacct.</summary>
+    private static void LinkMergedControllers(PathFd root, string dest, string name, string what)
+    {
+        if (!name.Contains(',')) return;
+        using var dir = SafePath.Open(root, dest, CreateAs.Nothing, $"{what}: destination");
+        foreach (string controller in name.Split(','))
+        {
+            if (controller.Length == 0 || controller.Contains('=')) continue;
+            if (SymlinkAt(name, dir.Fd, controller) < 0 && LastErrno != EEXIST)
+                throw Fail($"{what}: symlink {dir.InRootPath}/{controller} -> {name}");
+        }
+    }
+}
