@@ -74,8 +74,11 @@ internal static class JsonReading
         int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut >= 0) reason = reason[..cut];
         reason = reason.Trim();
+        // Two common mistakes whose English messages talk about reader internals.
         if (reason.Contains("trailing comma", StringComparison.OrdinalIgnoreCase))
             return "a trailing comma is not allowed";
+        if (reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal))
+            return "unexpected end of data (an object or array is not closed)";
         if (reason.Length == 0 || LooksLikeResourceKey(reason))
             return DescribePosition(json, line, bytePositionInLine);
         return reason.TrimEnd('.');
