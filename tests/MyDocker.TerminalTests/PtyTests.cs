@@ -10,12 +10,12 @@ public class PtyTests
     [InlineData(false)]  // fallback: TIOCGPTN + open /dev/pts/N
     public void Open_GivesAConnectedPair(bool usePeerIoctl)
     {
-        PtyPair pty = Pty.Open(0, 0, usePeerIoctl);
+        PtyPair pty = Pty.OpenCore(Pty.PtmxPath, 0, 0, usePeerIoctl);
         try
         {
             Assert.True(Pty.IsTerminal(pty.MasterFd));
             Assert.True(Pty.IsTerminal(pty.SlaveFd));
-            Assert.Matches(@"^/dev/pts/\d+$", pty.SlavePath);
+            Assert.Equal($"/dev/pts/{pty.Number}", pty.SlavePath);
             Assert.Equal(pty.SlavePath, Fds.Target(pty.SlaveFd));
             Assert.True(Fds.IsCloseOnExec(pty.MasterFd));
             Assert.True(Fds.IsCloseOnExec(pty.SlaveFd));
@@ -119,5 +119,52 @@ public class PtyTests
         {
             Fds.Close(pty.MasterFd);
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Open_ThroughAContainersPtmx_UsesItsOwnDevpts(bool usePeerIoctl)
+    {
+        // What init does before pivot_root: ROOTFS/dev/pts is a fresh devpts (newinstance) and
+        // ROOTFS/dev/ptmx -> pts/ptmx, so the pty is the container's, numbered from 0.
+        string root = Directory.CreateTempSubdirectory("mydocker-devpts-").FullName;
+        string pts = Path.Combine(root, "dev", "pts");
+        Directory.CreateDirectory(pts);
+        File.CreateSymbolicLink(Path.Combine(root, "dev", "ptmx"), "pts/ptmx");
+        Sh($"mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts '{pts}'");
+        try
+        {
+            PtyPair pty = Pty.OpenCore(Path.Combine(root, "dev", "ptmx"), 12, 34, usePeerIoctl);
+            try
+            {
+                Assert.Equal(0, pty.Number);
+                Assert.Equal(Path.Combine(pts, "0"), pty.SlavePath);
+                Assert.Equal(pty.SlavePath, Fds.Target(pty.SlaveFd));
+                Assert.Equal(new WindowSize(12, 34), Pty.GetWindowSize(pty.SlaveFd));
+                Fds.Write(pty.SlaveFd, "inside\n");
+                Assert.Equal("inside\r\n", Fds.ReadUntil(pty.MasterFd, s => s.EndsWith('\n')));
+            }
+            finally
+            {
+                Fds.Close(pty.MasterFd, pty.SlaveFd);
+            }
+        }
+        finally
+        {
+            Sh($"umount '{pts}'");
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void Sh(string command)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(command);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{command}: {err}");
     }
 }
