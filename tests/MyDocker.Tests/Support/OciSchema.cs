@@ -7,13 +7,17 @@ namespace MyDocker.Tests.Support;
 /// <summary>
 /// The official OCI runtime-spec JSON schemas in schema/ (runtime-spec 1.0.2-dev, JSON Schema draft-04).
 /// The files $ref each other by relative file name (defs.json#/definitions/...), so every file is
-/// registered under its own file:// URI in one registry, and relative refs resolve against it.
+/// registered in one registry under &lt;Base&gt;&lt;file name&gt;, and relative refs resolve against that.
+/// Base is a made-up https folder (never fetched: the registry has no Fetch): JsonSchema.Net 8 drops
+/// the file name of file:// base URIs, which silently turns every cross-file $ref into a ref to the
+/// folder (and so into a schema that accepts anything).
 /// JsonSchema.Net has no draft-04 dialect; the files only use keywords that draft-04 and draft-06 share
 /// (no "id", no boolean exclusiveMinimum), so they are built with draft-06 semantics under the draft-04 URI.
 /// </summary>
 public sealed class OciSchema
 {
     private static readonly Uri Draft04 = new("http://json-schema.org/draft-04/schema#");
+    private static readonly Uri Base = new("https://schema.mydocker.invalid/runtime-spec/");
     private static readonly Lazy<OciSchema> Instance = new(() => new OciSchema(RepoRoot.Combine("schema")));
 
     public static OciSchema Load() => Instance.Value;
@@ -37,7 +41,7 @@ public sealed class OciSchema
         foreach (var name in order)
         {
             string file = System.IO.Path.Combine(folder, name);
-            var uri = new Uri(file);
+            var uri = new Uri(Base, name);
             _byFile[name] = JsonSchema.FromText(File.ReadAllText(file), options, uri);
         }
     }
