@@ -57,7 +57,11 @@ public static class RootfsSetup
         }
     }
 
-    /// <summary>Step 2: pivot_root into <paramref name="rootfs"/> and detach the host's tree.</summary>
+    /// <summary>
+    /// Step 2: pivot_root into <paramref name="rootfs"/> and detach the host's tree. Where the
+    /// current root is the initramfs (no pivot possible) it falls back to MS_MOVE + chroot, which
+    /// only hides the host's tree instead of removing it (see <see cref="PivotRootImpl.MoveRoot"/>).
+    /// </summary>
     public static void PivotRoot(string rootfs) => PivotRootImpl.Pivot(rootfs);
 
     /// <summary>Step 3, inside the new root.</summary>

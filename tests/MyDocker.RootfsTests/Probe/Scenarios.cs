@@ -56,9 +56,12 @@ public static class Scenarios
     /// The probe runs in a mount namespace whose mounts are PEERS of an outer one (like a
     /// systemd host, where "/" is shared); afterwards the outer shell counts the mounts under
     /// DIR it can see. Any count but 0 means a mount leaked out of the container.
+    /// The outer namespace is first cut off from the real host (private), and only then made
+    /// shared, so even a broken runtime could leak no further than into it.
     /// </summary>
     private static string InSharedHostLikeNamespace(string name, string dir) =>
-        $"unshare -m --propagation shared -- sh -c \"unshare -m --propagation unchanged -- {ProbeCommand(name, dir)}; rc=\\$?; " +
+        $"unshare -m --propagation private -- sh -c \"mount --make-rshared / && " +
+        $"unshare -m --propagation unchanged -- {ProbeCommand(name, dir)}; rc=\\$?; " +
         $"echo outer_leaks=\\$(grep -c -F ' {dir}/' /proc/self/mountinfo); exit \\$rc\"";
 
     private static void Mkdirs(string root, params string[] dirs)
