@@ -75,7 +75,7 @@ internal static class JsonReading
         if (cut >= 0) reason = reason[..cut];
         reason = reason.Trim();
         // Two common mistakes whose English messages talk about reader internals.
-        if (reason.Contains("trailing comma", StringComparison.OrdinalIgnoreCase))
+        if (reason.Contains("trailing comma", StringComparison.OrdinalIgnoreCase) || reason.StartsWith("TrailingComma", StringComparison.Ordinal))
             return "a trailing comma is not allowed";
         if (reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal))
             return "unexpected end of data (an object or array is not closed)";

@@ -18,6 +18,14 @@ public class JsonReadingTests
     }
 
     [Fact]
+    public void TrailingCommaIsRecognisedInBothForms()
+    {
+        Assert.Equal("a trailing comma is not allowed", JsonReading.SyntaxReason("TrailingCommaNotAllowedBeforeObjectEnd LineNumber: 0 | BytePositionInLine: 9.", "{\"a\": 1, }", 0, 9));
+        Assert.Equal("a trailing comma is not allowed",
+            JsonReading.SyntaxReason("The JSON array contains a trailing comma at the end which is not supported in this mode. Change the reader options. LineNumber: 0 | BytePositionInLine: 3.", "[1,]", 0, 3));
+    }
+
+    [Fact]
     public void EnglishMessagesAreKeptWithoutTheirPositionSuffix()
     {
         Assert.Equal("'}' is an invalid start of a value",
