@@ -7,7 +7,7 @@ BIN      := $(OUT)/mydocker
 COMMIT   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DOTNET   ?= dotnet
 
-.PHONY: all build install rootfs run test unit-test integration-test deps clean
+.PHONY: all build install rootfs run test deps clean
 
 all: build
 
@@ -22,3 +22,19 @@ install: build
 
 clean:
 	rm -rf $(OUT) src/*/bin src/*/obj tests/*/bin tests/*/obj
+
+deps:
+	sh scripts/install-deps.sh
+
+# The example bundle's root filesystem, from Debian's busybox-static.
+rootfs: bundles/example/rootfs/bin/busybox
+bundles/example/rootfs/bin/busybox:
+	sh scripts/make-rootfs.sh bundles/example/rootfs
+
+# The main job: everything from a fresh machine to an interactive shell in a container.
+run: deps build install rootfs
+	mydocker run --bundle bundles/example demo-$$$$
+
+# Every test: unit tests, then real containers (as root). Ends with "N passed, M failed".
+test: deps build
+	sh scripts/run-tests.sh

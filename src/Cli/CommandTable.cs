@@ -15,6 +15,14 @@ public static class CommandTable
         {
             "help" => HelpCommand.Run(),
             "version" => VersionCommand.Run(),
+            "create" => CreateCommand.Run(ctx),
+            "start" => StartCommand.Run(ctx),
+            "run" => RunCommand.Run(ctx),
+            "state" => StateCommand.Run(ctx),
+            "kill" => KillCommand.Run(ctx),
+            "delete" => DeleteCommand.Run(ctx),
+            "list" => ListCommand.Run(ctx),
+            "init" => InitCommand.Run(),
             _ => throw new MyDockerException($"unknown command \"{verb}\" (see mydocker help)"),
         };
     }

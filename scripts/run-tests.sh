@@ -1,0 +1,20 @@
+#!/bin/sh
+# Runs every test project and prints one closing line "N passed, M failed" (CI reads it).
+# Integration tests start real containers: run as root, after `make build`.
+set -u
+cd "$(dirname "$0")/.."
+total_pass=0; total_fail=0; rc=0
+for proj in tests/*/*.csproj; do
+  echo "=== $proj"
+  out=$(mktemp)
+  dotnet test "$proj" --nologo 2>&1 | tee "$out"
+  [ "${PIPESTATUS:-0}" = 0 ] || true
+  line=$(grep -E '(Passed|Failed)!' "$out" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/.*Passed: *\([0-9]*\).*/\1/p'); f=$(echo "$line" | sed -n 's/.*Failed: *\([0-9]*\).*/\1/p')
+  if [ -z "$line" ]; then echo "run-tests: $proj produced no test summary (build failure?)"; f=1; p=0; fi
+  total_pass=$((total_pass + ${p:-0})); total_fail=$((total_fail + ${f:-0}))
+  rm -f "$out"
+done
+[ "$total_fail" -eq 0 ] || rc=1
+echo "$total_pass passed, $total_fail failed"
+exit $rc

@@ -1,0 +1,52 @@
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Terminal;
+using MyDocker.Spec;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Runtime.Init;
+
+/// <summary>
+/// process.terminal (config.md "Console"): init makes the pty from the CONTAINER's devpts (so the
+/// container sees its own /dev/pts/N), hands the master to whoever listens on the console socket
+/// (conmon, containerd's shim, or `mydocker run` itself), and keeps the slave: it becomes the
+/// process's stdio and controlling terminal just before exec, and /dev/console (runtime-linux.md).
+/// </summary>
+public static class ConsoleSetup
+{
+    private static int _ptsNumber = -1;
+
+    /// <summary>Before pivot_root: opens rootfs/dev/ptmx, sends the master, returns the slave fd.</summary>
+    public static int Create(string rootfs, Spec.Model.Process process, string? consoleSocket)
+    {
+        if (consoleSocket == null)
+            throw new MyDockerException("process.terminal: true needs --console-socket (or use `mydocker run`)");
+        ushort rows = (ushort)(process.ConsoleSize?.Height ?? 0), cols = (ushort)(process.ConsoleSize?.Width ?? 0);
+        var pty = Pty.Open(Path.Combine(rootfs, "dev/ptmx"), rows, cols);
+        try
+        {
+            ConsoleSocket.SendMaster(consoleSocket, pty.MasterFd);
+        }
+        finally
+        {
+            Libc.Close(pty.MasterFd);
+        }
+        _ptsNumber = pty.Number;
+        // The container's user will own its terminal, as on a login.
+        Libc.FChown(pty.SlaveFd, process.User.Uid, process.User.Gid);
+        return pty.SlaveFd;
+    }
+
+    /// <summary>After pivot_root: bind the pty slave onto /dev/console.</summary>
+    public static void BindDevConsole(int slaveFd)
+    {
+        if (_ptsNumber < 0) return;
+        const string console = "/dev/console";
+        if (!File.Exists(console))
+        {
+            int fd = Libc.Open(console, Libc.O_CREAT | Libc.O_WRONLY | Libc.O_CLOEXEC, 0x1B6);
+            if (fd < 0) return; // /dev is not writable (not a tmpfs of ours): no /dev/console, like runc
+            Libc.Close(fd);
+        }
+        Libc.Check(Libc.Mount($"/dev/pts/{_ptsNumber}", console, null, Libc.MS_BIND, null), "binding the console onto /dev/console");
+    }
+}

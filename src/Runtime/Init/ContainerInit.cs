@@ -1,0 +1,138 @@
+using System.Text;
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Process;
+using MyDocker.Runtime.Rootfs;
+using MyDocker.Runtime.State;
+using MyDocker.Runtime.Terminal;
+using MyDocker.Spec;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Runtime.Init;
+
+/// <summary>
+/// `mydocker init`: the container's first process, already inside its namespaces (NamespaceChild
+/// exec'd it). It builds the container's world from config.json, tells the runtime "ready", waits
+/// on exec.fifo until `mydocker start`, and finally execs the user program — keeping its PID, so the
+/// user program is the container's PID 1.
+///
+///  1. wait for "go"            (the runtime may first place us in a cgroup)
+///  2. cgroup namespace         (unshared here, so its root is our own cgroup)
+///  3. rootfs and mounts        RootfsSetup.Prepare: propagation, bind, mounts[], /dev
+///  4. console                  process.terminal: a pty from the container's devpts, master sent out
+///  5. pivot_root               RootfsSetup.PivotRoot, then readonly root, masked/readonly paths
+///  6. hostname, domainname
+///  7. find process.args[0]     a missing binary fails `create`, not `start`
+///  8. "ready", wait on exec.fifo
+///  9. identity, cwd, exec      ProcessIdentity, FinalExec
+/// </summary>
+public static unsafe class ContainerInit
+{
+    public static int Main()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(InitEnvironment.SyncFd), out int syncFd))
+        {
+            Console.Error.WriteLine("mydocker: init: not started by the runtime (no sync channel)");
+            return 2;
+        }
+        string stateDir = Environment.GetEnvironmentVariable(InitEnvironment.StateDir) ?? "";
+        string? consoleSocket = Environment.GetEnvironmentVariable(InitEnvironment.ConsoleSocket);
+        bool newCgroupNs = Environment.GetEnvironmentVariable(InitEnvironment.NewCgroupNs) == "1";
+
+        using var channel = new SyncChannel(syncFd);
+        Libc.Fcntl(syncFd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        Config config;
+        string path;
+        int slaveFd = -1;
+        int stateDirFd;
+        try
+        {
+            config = StateStoreFiles.ReadConfig(stateDir);
+            var process = config.Process ?? throw new MyDockerException("config.json: process: required to create a container");
+
+            channel.Expect(SyncChannel.Go, "runtime");
+
+            if (newCgroupNs)
+                Libc.Check(Libc.Unshare((int)Libc.CLONE_NEWCGROUP), "linux.namespaces: unshare cgroup namespace");
+
+            // exec.fifo is reached later through this directory fd: after pivot_root the host path is gone.
+            stateDirFd = Libc.Check(Libc.Open(stateDir, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0), $"opening {stateDir}");
+
+            string rootfs = config.Root!.Path;
+            RootfsSetup.Prepare(config, rootfs);
+
+            if (process.Terminal)
+                slaveFd = ConsoleSetup.Create(rootfs, process, consoleSocket);
+
+            RootfsSetup.PivotRoot(rootfs);
+            if (slaveFd >= 0) ConsoleSetup.BindDevConsole(slaveFd);
+            RootfsSetup.Finish(config);
+
+            SetNames(config);
+
+            var args = process.Args!;
+            path = ExecutableLookup.Find(args[0], process.Env ?? new List<string>(), process.Cwd);
+
+            channel.Send(SyncChannel.Ready);
+        }
+        catch (MyDockerException e)
+        {
+            TrySend(channel, SyncChannel.ErrorPrefix + e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TrySend(channel, SyncChannel.ErrorPrefix + "init: " + e.Message);
+            return 1;
+        }
+        channel.Dispose();
+
+        // Blocks until `mydocker start` opens the fifo for reading (runtime.md "start").
+        int fifo = Libc.OpenAt(stateDirFd, StateStore.FifoFile, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+        if (fifo < 0) return Die(Libc.Fail("opening exec.fifo").Message);
+        byte zero = (byte)'0';
+        Libc.Write(fifo, &zero, 1);
+        Libc.Close(fifo);
+        Libc.Close(stateDirFd);
+
+        try
+        {
+            var process = config.Process!;
+            if (slaveFd >= 0) ControllingTerminal.Attach(slaveFd);
+            ProcessIdentity.Apply(process.User);
+            Directory.SetCurrentDirectory(process.Cwd);
+            var env = process.Env ?? new List<string>();
+            if (!env.Any(e => e.StartsWith("HOME=")))
+                env = [.. env, "HOME=" + ProcessIdentity.HomeOf(process.User.Uid)];
+            FinalExec.Exec(path, process.Args!, env, 0);
+            return 127; // not reached: Exec returns only by throwing
+        }
+        catch (MyDockerException e) { return Die(e.Message); }
+        catch (IOException e) { return Die(e.Message); }
+    }
+
+    private static void SetNames(Config config)
+    {
+        if (!string.IsNullOrEmpty(config.Hostname))
+        {
+            byte[] b = Encoding.UTF8.GetBytes(config.Hostname);
+            fixed (byte* p = b) Libc.Check(Libc.SetHostname(p, (nuint)b.Length), "hostname: sethostname");
+        }
+        if (!string.IsNullOrEmpty(config.Domainname))
+        {
+            byte[] b = Encoding.UTF8.GetBytes(config.Domainname);
+            fixed (byte* p = b) Libc.Check(Libc.SetDomainname(p, (nuint)b.Length), "domainname: setdomainname");
+        }
+    }
+
+    /// <summary>After "ready" nobody listens on the channel: the container's stderr is the only place left.</summary>
+    private static int Die(string message)
+    {
+        Console.Error.WriteLine($"mydocker: init: {message}");
+        return 127;
+    }
+
+    private static void TrySend(SyncChannel channel, string line)
+    {
+        try { channel.Send(line); } catch (MyDockerException) { }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+using MyDocker.Runtime.Interop;
+using MyDocker.Spec;
+
+namespace MyDocker.Runtime.Init;
+
+/// <summary>
+/// The last step of init: turn this process into the user program with execve(2).
+/// Before that, undo what the .NET runtime set up for itself and what must not leak into the
+/// container: the ignored SIGPIPE, a blocked signal mask, and every file descriptor above stdio.
+/// </summary>
+public static unsafe class FinalExec
+{
+    public static void Exec(string path, List<string> args, List<string> env, int preserveFds)
+    {
+        // Every fd from 3 (+ preserved ones) closes at exec: no runtime descriptor reaches the container.
+        Libc.CloseRangeCloexec(3 + preserveFds);
+        // .NET ignores SIGPIPE; an ignored signal stays ignored across execve, so reset it.
+        for (int sig = 1; sig < 32; sig++)
+            if (sig != 9 && sig != 19) Libc.Signal(sig, 0 /* SIG_DFL */);
+        ulong empty = 0;
+        Libc.SigProcMask(2 /* SIG_SETMASK */, &empty, null);
+
+        var allocs = new List<nint>();
+        try
+        {
+            nint* argv = ToNative(args, allocs);
+            nint* envp = ToNative(env, allocs);
+            Libc.Execve(path, argv, envp);
+            throw Libc.Fail($"exec {path}");
+        }
+        finally
+        {
+            foreach (nint p in allocs) Marshal.FreeCoTaskMem(p);
+        }
+    }
+
+    private static nint* ToNative(List<string> items, List<nint> allocs)
+    {
+        nint arr = Marshal.AllocCoTaskMem(sizeof(nint) * (items.Count + 1));
+        allocs.Add(arr);
+        nint* p = (nint*)arr;
+        for (int i = 0; i < items.Count; i++)
+        {
+            p[i] = Marshal.StringToCoTaskMemUTF8(items[i]);
+            allocs.Add(p[i]);
+        }
+        p[items.Count] = 0;
+        return p;
+    }
+}

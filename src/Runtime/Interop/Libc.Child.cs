@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+
+namespace MyDocker.Runtime.Interop;
+
+/// <summary>
+/// The calls made by the freshly cloned child before it execs (see Runtime/Process/NamespaceChild.cs).
+///
+/// Why a separate set: in the child, nothing may allocate, throw, or wait for the .NET runtime.
+/// [SuppressGCTransition] keeps the thread in cooperative mode (no GC-suspension handshake on the way
+/// back), no SetLastError marshalling touches thread-local storage, and errno is read straight from
+/// libc's __errno_location(). Never call these from ordinary code: a blocking call with
+/// SuppressGCTransition stalls the garbage collector of a multi-threaded process.
+/// </summary>
+public static unsafe partial class Libc
+{
+    public static unsafe partial class Child
+    {
+        [LibraryImport(Lib, EntryPoint = "syscall")]
+        [SuppressGCTransition]
+        public static partial long Syscall5(long number, long a1, long a2, long a3, long a4, long a5);
+
+        [LibraryImport(Lib, EntryPoint = "setns")]
+        [SuppressGCTransition]
+        public static partial int SetNs(int fd, int nstype);
+
+        [LibraryImport(Lib, EntryPoint = "unshare")]
+        [SuppressGCTransition]
+        public static partial int Unshare(int flags);
+
+        [LibraryImport(Lib, EntryPoint = "read")]
+        [SuppressGCTransition]
+        public static partial nint Read(int fd, byte* buf, nint count);
+
+        [LibraryImport(Lib, EntryPoint = "write")]
+        [SuppressGCTransition]
+        public static partial nint Write(int fd, byte* buf, nint count);
+
+        [LibraryImport(Lib, EntryPoint = "close")]
+        [SuppressGCTransition]
+        public static partial int Close(int fd);
+
+        [LibraryImport(Lib, EntryPoint = "execve")]
+        [SuppressGCTransition]
+        public static partial int Execve(byte* path, nint* argv, nint* envp);
+
+        [LibraryImport(Lib, EntryPoint = "prctl")]
+        [SuppressGCTransition]
+        public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+        [LibraryImport(Lib, EntryPoint = "_exit")]
+        [SuppressGCTransition]
+        public static partial void Exit(int status);
+
+        [LibraryImport(Lib, EntryPoint = "__errno_location")]
+        [SuppressGCTransition]
+        public static partial int* ErrnoLocation();
+    }
+}

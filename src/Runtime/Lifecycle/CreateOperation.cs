@@ -1,0 +1,136 @@
+using MyDocker.Runtime.Init;
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Namespaces;
+using MyDocker.Runtime.Process;
+using MyDocker.Runtime.State;
+using MyDocker.Spec;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Runtime.Lifecycle;
+
+public sealed class CreateOptions
+{
+    public required string Id { get; init; }
+    public required string Bundle { get; init; }
+    public string? PidFile { get; init; }
+    public string? ConsoleSocket { get; init; }
+    public bool Debug { get; init; }
+    /// <summary>The bundle's config when the caller already loaded it (run does), else null.</summary>
+    public Config? Config { get; init; }
+
+    public CreateOptions WithConfig(Config config) => new()
+    {
+        Id = Id, Bundle = Bundle, PidFile = PidFile, ConsoleSocket = ConsoleSocket, Debug = Debug, Config = config,
+    };
+}
+
+/// <summary>
+/// runtime.md "create": build the container up to the point where only the user program is left,
+/// then return with the container "created" and its init waiting on exec.fifo.
+///
+/// Either it succeeds, or nothing is left behind: no state directory, no process.
+/// </summary>
+public static class CreateOperation
+{
+    public static ContainerRecord Create(StateStore store, CreateOptions o, Action<string> debug)
+    {
+        ContainerId.Validate(o.Id);
+        string bundle = Path.GetFullPath(o.Bundle);
+        if (!Directory.Exists(bundle)) throw new MyDockerException($"bundle {bundle}: no such directory");
+        Config config = o.Config ?? ConfigLoader.Load(bundle);
+        CheckRunnable(config, bundle);
+        debug($"config.json loaded from {bundle}");
+
+        string dir = store.CreateDir(o.Id);
+        var record = new ContainerRecord
+        {
+            Id = o.Id,
+            Bundle = bundle,
+            Rootfs = config.Root!.Path,
+            Created = DateTime.UtcNow,
+            Owner = Libc.GetUid(),
+            Annotations = config.Annotations,
+        };
+        int pid = -1;
+        try
+        {
+            store.SaveConfig(o.Id, config);
+            store.Save(record);
+            Libc.Check(Libc.Mkfifo(Path.Combine(dir, StateStore.FifoFile), 0x180 /* 0600 */), "mkfifo exec.fifo");
+
+            using var plan = NamespacePlan.From(config);
+            var (channel, initFd) = SyncChannel.CreatePair();
+            using (channel)
+            {
+                try
+                {
+                    pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
+                    {
+                        Plan = plan,
+                        Argv = ["mydocker", InitEnvironment.Verb],
+                        Env = InitEnvironment.Build(initFd, dir, o.ConsoleSocket, plan.NewCgroup, o.Debug),
+                        BeforeGo = childPid =>
+                        {
+                            if (plan.NewUser) IdMapWriter.WriteMaps(childPid, config.Linux?.UidMappings, config.Linux?.GidMappings);
+                            if (plan.NewTime) IdMapWriter.WriteTimeOffsets(childPid, config.Linux?.TimeOffsets);
+                        },
+                    });
+                }
+                finally
+                {
+                    Libc.Close(initFd);
+                }
+                debug($"init started, pid {pid}");
+                record.Pid = pid;
+                record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
+                store.Save(record);
+
+                channel.Send(SyncChannel.Go);
+                channel.Expect(SyncChannel.Ready, "container init");
+            }
+            debug("init is ready and waits for start");
+            if (o.PidFile != null) WritePidFile(o.PidFile, pid);
+            return record;
+        }
+        catch
+        {
+            if (pid > 0) KillAndReap(pid);
+            store.Remove(o.Id);
+            throw;
+        }
+    }
+
+    /// <summary>What create needs beyond a valid config: a rootfs on disk, a process, a mount namespace, id maps.</summary>
+    private static void CheckRunnable(Config config, string bundle)
+    {
+        if (config.Process == null) throw new MyDockerException("config.json: process: required to create a container");
+        if (config.Process.Args == null || config.Process.Args.Count == 0)
+            throw new MyDockerException("config.json: process.args: must not be empty");
+        string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path));
+        if (!Directory.Exists(rootfs)) throw new MyDockerException($"config.json: root.path: {rootfs}: no such directory");
+        config.Root.Path = rootfs;
+
+        var namespaces = config.Linux?.Namespaces ?? new List<Namespace>();
+        if (!namespaces.Any(n => n.Type == "mount"))
+            throw new MyDockerException("config.json: linux.namespaces: a mount namespace is required (the rootfs is set up inside it)");
+        bool newUser = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
+        if (newUser && ((config.Linux!.UidMappings?.Count ?? 0) == 0 || (config.Linux.GidMappings?.Count ?? 0) == 0))
+            throw new MyDockerException("config.json: linux.uidMappings: a new user namespace needs both uidMappings and gidMappings");
+    }
+
+    private static void WritePidFile(string pidFile, int pid)
+    {
+        string full = Path.GetFullPath(pidFile);
+        string tmp = full + ".tmp";
+        File.WriteAllText(tmp, pid.ToString());
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    /// <summary>We are init's parent during create: kill it and collect it, so no zombie or stray process stays.</summary>
+    internal static unsafe void KillAndReap(int pid)
+    {
+        Libc.Kill(pid, Signals.SIGKILL);
+        int status;
+        Libc.WaitPid(pid, &status, 0);
+    }
+}

@@ -1,0 +1,67 @@
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.State;
+using MyDocker.Spec;
+
+namespace MyDocker.Runtime.Lifecycle;
+
+/// <summary>runtime.md "kill": signal the container's init process; an error if it is not created or running.</summary>
+public static class KillOperation
+{
+    public static void Kill(StateStore store, string id, int signal)
+    {
+        var record = store.Load(id);
+        string status = ContainerStatus.Probe(store, record);
+        if (status is not (ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused))
+            throw new MyDockerException($"cannot kill container \"{id}\": it is {status}");
+        if (!ProcessHandle.TrySignal(record, signal, out int errno))
+            throw new MyDockerException($"cannot kill container \"{id}\": {Libc.StrError(errno)}", errno);
+    }
+}
+
+/// <summary>
+/// Signals and waits for a container's init through a pidfd, so a pid reused by another process is
+/// never hit: the pidfd is opened first, then the start time is checked while we hold it.
+/// </summary>
+public static unsafe class ProcessHandle
+{
+    /// <summary>Opens a pidfd for the recorded process, or -1 if that process is gone.</summary>
+    public static int Open(ContainerRecord record)
+    {
+        int fd = Libc.PidfdOpen(record.Pid);
+        if (fd < 0) return -1;
+        if (!ProcStat.IsAlive(record.Pid, record.PidStartTime))
+        {
+            Libc.Close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    public static bool TrySignal(ContainerRecord record, int signal, out int errno)
+    {
+        errno = 0;
+        int fd = Open(record);
+        if (fd < 0) { errno = Libc.ESRCH; return false; }
+        try
+        {
+            if (Libc.PidfdSendSignal(fd, signal) == 0) return true;
+            errno = Libc.LastErrno;
+            return false;
+        }
+        finally { Libc.Close(fd); }
+    }
+
+    /// <summary>SIGKILL and wait until the process has exited (a pidfd polls readable then). True if it is gone.</summary>
+    public static bool KillAndWait(ContainerRecord record, int timeoutMs)
+    {
+        int fd = Open(record);
+        if (fd < 0) return true;
+        try
+        {
+            Libc.PidfdSendSignal(fd, Signals.SIGKILL);
+            var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+            return Libc.Poll(&pfd, 1, timeoutMs) > 0;
+        }
+        finally { Libc.Close(fd); }
+    }
+}

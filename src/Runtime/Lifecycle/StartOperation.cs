@@ -1,0 +1,47 @@
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.State;
+using MyDocker.Spec;
+
+namespace MyDocker.Runtime.Lifecycle;
+
+/// <summary>
+/// runtime.md "start": release the waiting init. Init is blocked in open(exec.fifo, O_WRONLY); our
+/// open for reading completes that, init writes one byte and execs the user program.
+/// </summary>
+public static unsafe class StartOperation
+{
+    public static void Start(StateStore store, string id)
+    {
+        var record = store.Load(id);
+        string status = ContainerStatus.Probe(store, record);
+        if (status != ContainerStatus.Created)
+            throw new MyDockerException($"cannot start container \"{id}\": it is {status}, not created");
+
+        string fifoPath = Path.Combine(store.DirOf(id), StateStore.FifoFile);
+        // Non-blocking open: a plain one would hang for ever if init died in the meantime.
+        int fd = Libc.Open(fifoPath, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0) throw Libc.Fail($"cannot start container \"{id}\": opening exec.fifo");
+        try
+        {
+            var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+            while (true)
+            {
+                int r = Libc.Poll(&pfd, 1, 100);
+                if (r > 0 && (pfd.Revents & Libc.POLLIN) != 0)
+                {
+                    byte b;
+                    if (Libc.Read(fd, &b, 1) == 1) break;
+                }
+                if (!ProcStat.IsAlive(record.Pid, record.PidStartTime))
+                    throw new MyDockerException($"cannot start container \"{id}\": its init process exited");
+            }
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+        Libc.Unlink(fifoPath);
+        record.Started = true;
+        store.Save(record);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Namespaces;
+using MyDocker.Spec;
+
+namespace MyDocker.Runtime.Process;
+
+/// <summary>
+/// Parent side of process creation: clone() a child into the planned namespaces and follow it until
+/// it has exec'd `mydocker init` (the role runc's C "nsexec" bootstrap plays with its Go parent).
+///
+/// Protocol with the child (see NamespaceChild): a CLOEXEC "report" pipe carries fixed-size
+/// ChildReport records (Ready, GrandchildPid, Error); the pipe reaching end-of-file means every child
+/// copy has exec'd. A second pipe carries the parent's "go" byte after it wrote the id maps.
+///
+/// Watchdog: if the child sends nothing within <see cref="WatchdogMs"/> (the GC trap described in
+/// docs/ARCHITECTURE.md would look exactly like that), it is killed and the clone is retried.
+/// </summary>
+public static unsafe class NamespaceLauncher
+{
+    public const int WatchdogMs = 5000;
+    public const int Attempts = 3;
+
+    public sealed class Request
+    {
+        public required NamespacePlan Plan { get; init; }
+        public required string[] Argv { get; init; }
+        public required string[] Env { get; init; }
+        /// <summary>Called with the pid of the process that owns the new user/time namespace, before it may go on.</summary>
+        public Action<int>? BeforeGo { get; init; }
+    }
+
+    /// <summary>Starts the child; returns the pid of the process that exec'd `mydocker init`.</summary>
+    public static int Launch(Request request)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int? pid = TryLaunch(request);
+            if (pid is int ok) return ok;
+            if (attempt == Attempts)
+                throw new MyDockerException($"clone: the child did not reach execve within {WatchdogMs} ms, {Attempts} times");
+        }
+    }
+
+    /// <summary>One attempt; null when the watchdog fired (the child was killed).</summary>
+    private static int? TryLaunch(Request request)
+    {
+        var nativeStrings = new List<nint>();
+        ChildPlan* plan = (ChildPlan*)NativeMemory.AllocZeroed((nuint)sizeof(ChildPlan));
+        int* report = stackalloc int[2];
+        int* sync = stackalloc int[2];
+        report[0] = report[1] = sync[0] = sync[1] = -1;
+        int childPid = -1, grandchildPid = -1;
+        try
+        {
+            Libc.Check(Libc.Pipe2(report, Libc.O_CLOEXEC), "pipe2");
+            Libc.Check(Libc.Pipe2(sync, Libc.O_CLOEXEC), "pipe2");
+            FillPlan(plan, request, report[1], sync[0], nativeStrings);
+
+            // The clone itself: raw syscall, no GC transition; the child never returns from Run().
+            long r = Libc.Child.Syscall5(Libc.SYS_clone, (long)(plan->CloneFlags | (ulong)Libc.SIGCHLD), 0, 0, 0, 0);
+            if (r == 0) NamespaceChild.Run(plan);
+            if (r < 0)
+            {
+                int errno = *Libc.Child.ErrnoLocation();
+                throw new MyDockerException($"clone: {Libc.StrError(errno)}", errno);
+            }
+            childPid = (int)r;
+            Libc.Close(report[1]); report[1] = -1;
+            Libc.Close(sync[0]); sync[0] = -1;
+
+            int initPid = plan->ForkAgain != 0 ? -1 : childPid;
+            while (true)
+            {
+                var status = ReadReport(report[0], out ChildReport msg);
+                if (status == ReadStatus.TimedOut)
+                {
+                    KillAndReap(childPid, grandchildPid);
+                    return null;
+                }
+                if (status == ReadStatus.Eof) break;
+                switch (msg.Kind)
+                {
+                    case ChildReport.Ready:
+                        request.BeforeGo?.Invoke(childPid);
+                        byte go = 1;
+                        Libc.Check(Libc.Write(sync[1], &go, 1), "sync pipe write");
+                        break;
+                    case ChildReport.GrandchildPid:
+                        grandchildPid = initPid = msg.Value;
+                        break;
+                    case ChildReport.Error:
+                        KillAndReap(childPid, grandchildPid);
+                        childPid = -1;
+                        throw new MyDockerException(Describe(msg, request.Plan), msg.Value);
+                }
+            }
+            if (plan->ForkAgain != 0)
+            {
+                // The intermediate child exits as soon as it has forked init; reap it.
+                int st;
+                Libc.WaitPid(childPid, &st, 0);
+                childPid = -1;
+            }
+            if (initPid <= 0) throw new MyDockerException("clone: the child exited before starting init");
+            return initPid;
+        }
+        catch
+        {
+            if (childPid > 0) KillAndReap(childPid, grandchildPid);
+            throw;
+        }
+        finally
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                if (report[i] >= 0) Libc.Close(report[i]);
+                if (sync[i] >= 0) Libc.Close(sync[i]);
+            }
+            foreach (nint p in nativeStrings) NativeMemory.Free((void*)p);
+            NativeMemory.Free(plan);
+        }
+    }
+
+    private static void FillPlan(ChildPlan* plan, Request request, int reportFd, int syncFd, List<nint> allocations)
+    {
+        var ns = request.Plan;
+        if (ns.Joins.Count > ChildPlan.MaxJoins) throw new MyDockerException("linux.namespaces: too many namespaces to join");
+        plan->CloneFlags = ns.CloneFlags;
+        plan->JoinCount = ns.Joins.Count;
+        for (int i = 0; i < ns.Joins.Count; i++)
+        {
+            plan->JoinFds[i] = ns.Joins[i].Fd;
+            plan->JoinTypes[i] = ns.Joins[i].Type;
+        }
+        plan->UnshareFlags = ns.UnshareFlags;
+        plan->WaitForParent = ns.WaitForParent ? 1 : 0;
+        plan->SyncReadFd = syncFd;
+        plan->ForkAgain = ns.ForkAgain ? 1 : 0;
+        plan->ReportFd = reportFd;
+        plan->ExePath = NativeString("/proc/self/exe", allocations);
+        plan->Argv = NativeArray(request.Argv, allocations);
+        plan->Envp = NativeArray(request.Env, allocations);
+    }
+
+    private static byte* NativeString(string s, List<nint> allocations)
+    {
+        int n = Encoding.UTF8.GetByteCount(s);
+        byte* p = (byte*)NativeMemory.Alloc((nuint)n + 1);
+        fixed (char* c = s) Encoding.UTF8.GetBytes(c, s.Length, p, n);
+        p[n] = 0;
+        allocations.Add((nint)p);
+        return p;
+    }
+
+    private static nint* NativeArray(string[] items, List<nint> allocations)
+    {
+        nint* arr = (nint*)NativeMemory.Alloc((nuint)(sizeof(nint) * (items.Length + 1)));
+        allocations.Add((nint)arr);
+        for (int i = 0; i < items.Length; i++) arr[i] = (nint)NativeString(items[i], allocations);
+        arr[items.Length] = 0;
+        return arr;
+    }
+
+    private enum ReadStatus { Message, Eof, TimedOut }
+
+    private static ReadStatus ReadReport(int fd, out ChildReport msg)
+    {
+        msg = default;
+        var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+        int got = 0;
+        fixed (ChildReport* m = &msg)
+        {
+            while (got < sizeof(ChildReport))
+            {
+                int pr = Libc.Poll(&pfd, 1, WatchdogMs);
+                if (pr < 0 && Libc.LastErrno == Libc.EINTR) continue;
+                if (pr == 0) return ReadStatus.TimedOut;
+                nint n = Libc.Read(fd, (byte*)m + got, sizeof(ChildReport) - got);
+                if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
+                if (n <= 0) return got == 0 ? ReadStatus.Eof : throw new MyDockerException("clone: short report from the child");
+                got += (int)n;
+            }
+        }
+        return ReadStatus.Message;
+    }
+
+    private static string Describe(ChildReport msg, NamespacePlan plan)
+    {
+        string err = Libc.StrError(msg.Value);
+        return msg.Stage switch
+        {
+            ChildReport.StageSetns => $"linux.namespaces: joining {TypeName(plan.Joins[msg.Index].Type)} namespace {plan.Joins[msg.Index].Path}: {err}",
+            ChildReport.StageUnshare => $"linux.namespaces: unshare: {err}",
+            ChildReport.StageSync => "clone: the parent went away before the child could go on",
+            ChildReport.StageFork => $"clone: forking into the pid namespace: {err}",
+            ChildReport.StageExec => $"exec of /proc/self/exe (mydocker init): {err}",
+            _ => $"clone: child failed: {err}",
+        };
+    }
+
+    private static string TypeName(int flag)
+    {
+        foreach (var t in NamespaceKind.All)
+            if ((int)NamespaceKind.Flag(t) == flag) return t;
+        return "?";
+    }
+
+    private static void KillAndReap(int childPid, int grandchildPid)
+    {
+        int st;
+        if (grandchildPid > 0) { Libc.Kill(grandchildPid, 9); Libc.WaitPid(grandchildPid, &st, 0); }
+        if (childPid > 0) { Libc.Kill(childPid, 9); Libc.WaitPid(childPid, &st, 0); }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+
+namespace MyDocker.Runtime.State;
+
+/// <summary>
+/// What MyDocker remembers about one container, in &lt;root&gt;/&lt;id&gt;/state.json.
+/// The spec's state (runtime.md "State") is derived from it: the status is never stored, it is
+/// probed each time from the process (see ContainerStatus), like runc does.
+/// </summary>
+public sealed class ContainerRecord
+{
+    public string Id { get; set; } = "";
+    public string Bundle { get; set; } = "";
+    public string Rootfs { get; set; } = "";
+    /// <summary>Pid of the container's init process in the runtime's pid namespace (0 before it exists).</summary>
+    public int Pid { get; set; }
+    /// <summary>Field 22 of /proc/PID/stat: tells our init from a later process that reuses its pid.</summary>
+    public ulong PidStartTime { get; set; }
+    public DateTime Created { get; set; }
+    public uint Owner { get; set; }
+    public Dictionary<string, string>? Annotations { get; set; }
+    /// <summary>Set by `start`: the user program was released.</summary>
+    public bool Started { get; set; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(List<ContainerListEntry>))]
+public partial class RuntimeJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>One row of `mydocker list --format json`, in runc's shape.</summary>
+public sealed class ContainerListEntry
+{
+    [JsonPropertyName("ociVersion")] public string OciVersion { get; set; } = "";
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+    [JsonPropertyName("pid")] public int Pid { get; set; }
+    [JsonPropertyName("status")] public string Status { get; set; } = "";
+    [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
+    [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
+    [JsonPropertyName("created")] public DateTime Created { get; set; }
+    [JsonPropertyName("owner")] public string Owner { get; set; } = "";
+    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+}

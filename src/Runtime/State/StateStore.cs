@@ -1,0 +1,113 @@
+using System.Text.Json;
+using MyDocker.Runtime.Interop;
+using MyDocker.Spec;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Runtime.State;
+
+/// <summary>
+/// The state directory (--root, default /run/mydocker): one directory per container holding
+///   state.json   the ContainerRecord
+///   config.json  the bundle's config as it was at create time (exec and delete read it)
+///   exec.fifo    while the container is "created": init blocks opening it, `start` releases it
+/// </summary>
+public sealed class StateStore
+{
+    public const string RecordFile = "state.json";
+    public const string ConfigFile = "config.json";
+    public const string FifoFile = "exec.fifo";
+
+    public string Root { get; }
+
+    public StateStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string DirOf(string id) => Path.Combine(Root, ContainerId.Validate(id));
+
+    /// <summary>Creates the container's directory; fails if the ID is taken (mkdir is atomic).</summary>
+    public string CreateDir(string id)
+    {
+        string dir = DirOf(id);
+        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (Libc.MkdirRaw(dir, 0x1C0 /* 0700 */) < 0)
+        {
+            if (Libc.LastErrno == Libc.EEXIST) throw new MyDockerException($"container \"{id}\" already exists");
+            throw Libc.Fail($"creating state directory {dir}");
+        }
+        return dir;
+    }
+
+    public bool Exists(string id) => File.Exists(Path.Combine(DirOf(id), RecordFile));
+
+    public ContainerRecord Load(string id)
+    {
+        string file = Path.Combine(DirOf(id), RecordFile);
+        string json;
+        try
+        {
+            json = File.ReadAllText(file);
+        }
+        catch (FileNotFoundException) { throw NotFound(id); }
+        catch (DirectoryNotFoundException) { throw NotFound(id); }
+        try
+        {
+            return JsonSerializer.Deserialize(json, RuntimeJsonContext.Default.ContainerRecord)
+                   ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new MyDockerException($"container \"{id}\": corrupt {file}: {e.Message}");
+        }
+    }
+
+    public static MyDockerException NotFound(string id) => new($"container \"{id}\" does not exist");
+
+    /// <summary>Writes state.json atomically (temp file + rename), so readers never see half a file.</summary>
+    public void Save(ContainerRecord record)
+    {
+        string dir = DirOf(record.Id);
+        string tmp = Path.Combine(dir, RecordFile + ".tmp");
+        File.WriteAllText(tmp, JsonSerializer.Serialize(record, RuntimeJsonContext.Default.ContainerRecord));
+        File.Move(tmp, Path.Combine(dir, RecordFile), overwrite: true);
+    }
+
+    public void SaveConfig(string id, Config config) =>
+        File.WriteAllText(Path.Combine(DirOf(id), ConfigFile), JsonSerializer.Serialize(config, SpecJsonContext.Default.Config));
+
+    public Config LoadConfig(string id)
+    {
+        string file = Path.Combine(DirOf(id), ConfigFile);
+        return JsonSerializer.Deserialize(File.ReadAllText(file), SpecJsonContext.Default.Config)
+               ?? throw new MyDockerException($"container \"{id}\": corrupt {file}");
+    }
+
+    public IEnumerable<string> Ids()
+    {
+        if (!Directory.Exists(Root)) yield break;
+        foreach (string dir in Directory.EnumerateDirectories(Root).Order())
+        {
+            string id = Path.GetFileName(dir);
+            if (File.Exists(Path.Combine(dir, RecordFile))) yield return id;
+        }
+    }
+
+    /// <summary>Removes the container's directory and everything in it.</summary>
+    public void Remove(string id)
+    {
+        string dir = DirOf(id);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+}
+
+/// <summary>File access by directory, for `mydocker init` (which knows its state dir, not the root).</summary>
+public static class StateStoreFiles
+{
+    public static Config ReadConfig(string stateDir)
+    {
+        string file = Path.Combine(stateDir, StateStore.ConfigFile);
+        return JsonSerializer.Deserialize(File.ReadAllText(file), SpecJsonContext.Default.Config)
+               ?? throw new MyDockerException($"corrupt {file}");
+    }
+}

@@ -1,0 +1,74 @@
+using MyDocker.IntegrationTests.Harness;
+
+namespace MyDocker.IntegrationTests;
+
+/// <summary>Bad input gets one clear error line, a non-zero exit, and nothing left behind.</summary>
+[Collection("runtime")]
+public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
+{
+    private readonly TestRuntime rt = new(fx);
+    public void Dispose() => rt.Dispose();
+
+    private void AssertCleanFailure(ExecResult r, string expectedFragment)
+    {
+        Assert.NotEqual(0, r.ExitCode);
+        var lines = r.Stderr.Trim().Split('\n');
+        Assert.True(lines.Length == 1, "expected one error line, got:\n" + r.Stderr);
+        Assert.StartsWith("mydocker: ", lines[0]);
+        Assert.Contains(expectedFragment, lines[0]);
+        Assert.Empty(rt.ContainerDirs());
+    }
+
+    [Fact]
+    public void Broken_json_names_the_file_and_the_place()
+    {
+        var r = rt.Mydocker("create", "--bundle", rt.RawBundle("{\"ociVersion\": \"1.0.2\", \"process\": {"), "broken");
+        AssertCleanFailure(r, "config.json");
+    }
+
+    [Fact]
+    public void A_wrong_type_names_the_json_path()
+    {
+        var r = rt.Mydocker("create", "--bundle", rt.RawBundle("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"cwd\":\"/\",\"args\":\"sh\"}}"), "typed");
+        AssertCleanFailure(r, "process.args");
+    }
+
+    [Fact]
+    public void A_missing_bundle_is_named()
+    {
+        var r = rt.Mydocker("create", "--bundle", "/nonexistent/bundle", "nob");
+        AssertCleanFailure(r, "/nonexistent/bundle");
+    }
+
+    [Fact]
+    public void A_missing_rootfs_is_named()
+    {
+        string bundle = rt.Bundle(["true"], c => c["root"]!["path"] = "/nonexistent/rootfs");
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", bundle, "noroot"), "root.path");
+    }
+
+    [Fact]
+    public void A_missing_binary_fails_create_with_no_process_left()
+    {
+        string bundle = rt.Bundle(["/bin/definitely-not-here"]);
+        string[] before = Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0])).ToArray();
+        var r = rt.Mydocker("create", "--bundle", bundle, "nobin");
+        AssertCleanFailure(r, "definitely-not-here");
+        string[] after = Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0])).ToArray();
+        var leftovers = after.Except(before).Where(d => File.Exists(d + "/cmdline") && File.ReadAllText(d + "/cmdline").Contains("mydocker")).ToArray();
+        Assert.Empty(leftovers);
+    }
+
+    [Fact]
+    public void A_name_not_in_path_is_reported_like_execvp_would()
+    {
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["nosuchcommand"]), "nocmd"), "executable file not found in $PATH");
+    }
+
+    [Fact]
+    public void An_unknown_flag_and_a_missing_id_are_errors()
+    {
+        AssertCleanFailure(rt.Mydocker("create", "--bogus", "x"), "--bogus");
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"])), "missing container ID");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MyDocker.IntegrationTests.Harness;
+
+/// <summary>
+/// One per test run: finds the built `mydocker` binary (MYDOCKER_BIN, else out/mydocker of the repo),
+/// builds a busybox rootfs in a temp dir with scripts/make-rootfs.sh, and checks we are root.
+/// A test that cannot run fails with the reason; nothing is skipped silently.
+/// </summary>
+public sealed class RuntimeFixture : IDisposable
+{
+    public string RepoRoot { get; }
+    public string Binary { get; }
+    public string Rootfs { get; }
+    private readonly string _tempDir;
+
+    public RuntimeFixture()
+    {
+        RepoRoot = FindRepoRoot();
+        Binary = Environment.GetEnvironmentVariable("MYDOCKER_BIN") ?? Path.Combine(RepoRoot, "out", "mydocker");
+        if (!File.Exists(Binary))
+            throw new InvalidOperationException($"integration tests need the built binary at {Binary}: run `make build` (or set MYDOCKER_BIN)");
+        if (Environment.UserName != "root" && GetUid() != 0)
+            throw new InvalidOperationException("integration tests start real containers and must run as root (sudo make test)");
+        _tempDir = Directory.CreateTempSubdirectory("mydocker-it-").FullName;
+        Rootfs = Path.Combine(_tempDir, "rootfs");
+        var r = Exec.Run(Path.Combine(RepoRoot, "scripts", "make-rootfs.sh"), [Rootfs], timeoutMs: 60_000);
+        if (r.ExitCode != 0) throw new InvalidOperationException($"make-rootfs.sh failed: {r.Stderr}");
+    }
+
+    private static uint GetUid() => uint.TryParse(File.ReadAllLines("/proc/self/status")
+        .First(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], out uint u) ? u : 1;
+
+    private static string FindRepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "MyDocker.sln"))) return d.FullName;
+        throw new InvalidOperationException("cannot find the repository root (MyDocker.sln) above " + AppContext.BaseDirectory);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_tempDir, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition("runtime")]
+public sealed class RuntimeCollection : ICollectionFixture<RuntimeFixture>;
+
+/// <summary>The result of running a command.</summary>
+public sealed record ExecResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+}
+
+public static class Exec
+{
+    public static ExecResult Run(string file, IEnumerable<string> args, string? stdin = null, int timeoutMs = 30_000)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        if (stdin != null) p.StandardInput.Write(stdin);
+        p.StandardInput.Close();
+        if (!p.WaitForExit(timeoutMs))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+        }
+        p.WaitForExit();
+        return new ExecResult(p.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+}
