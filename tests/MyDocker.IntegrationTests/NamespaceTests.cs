@@ -21,7 +21,7 @@ public sealed class NamespaceTests(RuntimeFixture fx) : IDisposable
     [Fact]
     public void Ps_shows_only_the_containers_processes()
     {
-        var r = rt.Run(["sh", "-c", "ps -o pid,comm"]);
+        var r = rt.Run(["sh", "-c", "ps -o pid,comm; true"]); // "; true": a lone command would be exec'd by sh
         Assert.True(r.ExitCode == 0, r.ToString());
         var rows = r.Stdout.Trim().Split('\n').Skip(1).Select(l => l.Trim()).ToArray();
         // sh is PID 1 and ps its child: nothing of the host.

@@ -16,19 +16,20 @@ public static class ConsoleSetup
     private static int _ptsNumber = -1;
 
     /// <summary>Before pivot_root: opens rootfs/dev/ptmx, sends the master, returns the slave fd.</summary>
-    public static int Create(string rootfs, Spec.Model.Process process, string? consoleSocket)
+    public static int Create(string rootfs, Spec.Model.Process process, int consoleFd)
     {
-        if (consoleSocket == null)
+        if (consoleFd < 0)
             throw new MyDockerException("process.terminal: true needs --console-socket (or use `mydocker run`)");
         ushort rows = (ushort)(process.ConsoleSize?.Height ?? 0), cols = (ushort)(process.ConsoleSize?.Width ?? 0);
         var pty = Pty.Open(Path.Combine(rootfs, "dev/ptmx"), rows, cols);
         try
         {
-            ConsoleSocket.SendMaster(consoleSocket, pty.MasterFd);
+            ConsoleSocket.SendFd(consoleFd, pty.MasterFd, ConsoleSocket.DefaultMasterName);
         }
         finally
         {
             Libc.Close(pty.MasterFd);
+            Libc.Close(consoleFd);
         }
         _ptsNumber = pty.Number;
         // The container's user will own its terminal, as on a login.

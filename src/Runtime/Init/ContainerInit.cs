@@ -29,24 +29,27 @@ public static unsafe class ContainerInit
 {
     public static int Main()
     {
-        if (!int.TryParse(Environment.GetEnvironmentVariable(InitEnvironment.SyncFd), out int syncFd))
+        int syncFd = InitEnvironment.ReadFd(InitEnvironment.SyncFd);
+        if (syncFd < 0)
         {
             Console.Error.WriteLine("mydocker: init: not started by the runtime (no sync channel)");
             return 2;
         }
-        string stateDir = Environment.GetEnvironmentVariable(InitEnvironment.StateDir) ?? "";
-        string? consoleSocket = Environment.GetEnvironmentVariable(InitEnvironment.ConsoleSocket);
+        int configFd = InitEnvironment.ReadFd(InitEnvironment.ConfigFd);
+        int fifoFd = InitEnvironment.ReadFd(InitEnvironment.FifoFd);
+        int consoleFd = InitEnvironment.ReadFd(InitEnvironment.ConsoleFd);
         bool newCgroupNs = Environment.GetEnvironmentVariable(InitEnvironment.NewCgroupNs) == "1";
+        foreach (int fd in new[] { syncFd, configFd, fifoFd, consoleFd })
+            if (fd >= 0) Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
 
         using var channel = new SyncChannel(syncFd);
-        Libc.Fcntl(syncFd, Libc.F_SETFD, Libc.FD_CLOEXEC);
         Config config;
         string path;
         int slaveFd = -1;
-        int stateDirFd;
+        int procFd;
         try
         {
-            config = StateStoreFiles.ReadConfig(stateDir);
+            config = ReadConfig(configFd);
             var process = config.Process ?? throw new MyDockerException("config.json: process: required to create a container");
 
             channel.Expect(SyncChannel.Go, "runtime");
@@ -54,14 +57,14 @@ public static unsafe class ContainerInit
             if (newCgroupNs)
                 Libc.Check(Libc.Unshare((int)Libc.CLONE_NEWCGROUP), "linux.namespaces: unshare cgroup namespace");
 
-            // exec.fifo is reached later through this directory fd: after pivot_root the host path is gone.
-            stateDirFd = Libc.Check(Libc.Open(stateDir, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0), $"opening {stateDir}");
+            // exec.fifo is reopened later through the host's /proc: after pivot_root the container may have none.
+            procFd = Libc.Check(Libc.Open("/proc", Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0), "opening /proc");
 
             string rootfs = config.Root!.Path;
-            RootfsSetup.Prepare(config, rootfs);
+            RootfsSetup.Prepare(config, rootfs, Environment.GetEnvironmentVariable(InitEnvironment.BundleDir));
 
             if (process.Terminal)
-                slaveFd = ConsoleSetup.Create(rootfs, process, consoleSocket);
+                slaveFd = ConsoleSetup.Create(rootfs, process, consoleFd);
 
             RootfsSetup.PivotRoot(rootfs);
             if (slaveFd >= 0) ConsoleSetup.BindDevConsole(slaveFd);
@@ -87,12 +90,13 @@ public static unsafe class ContainerInit
         channel.Dispose();
 
         // Blocks until `mydocker start` opens the fifo for reading (runtime.md "start").
-        int fifo = Libc.OpenAt(stateDirFd, StateStore.FifoFile, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+        int fifo = Libc.OpenAt(procFd, $"self/fd/{fifoFd}", Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
         if (fifo < 0) return Die(Libc.Fail("opening exec.fifo").Message);
         byte zero = (byte)'0';
         Libc.Write(fifo, &zero, 1);
         Libc.Close(fifo);
-        Libc.Close(stateDirFd);
+        Libc.Close(fifoFd);
+        Libc.Close(procFd);
 
         try
         {
@@ -108,6 +112,13 @@ public static unsafe class ContainerInit
         }
         catch (MyDockerException e) { return Die(e.Message); }
         catch (IOException e) { return Die(e.Message); }
+    }
+
+    private static Config ReadConfig(int fd)
+    {
+        if (fd < 0) throw new MyDockerException("init: no config descriptor from the runtime");
+        using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
+        return SpecJson.DeserializeConfig(new StreamReader(stream).ReadToEnd());
     }
 
     private static void SetNames(Config config)

@@ -1,33 +1,43 @@
 namespace MyDocker.Runtime.Init;
 
 /// <summary>
-/// How the runtime hands its work to `mydocker init`: a few environment variables (read and removed
-/// first thing by init, so the user program never sees them).
+/// How the runtime hands its work to `mydocker init`: inherited file descriptors whose numbers travel
+/// in a few environment variables (read first thing by init; the user program never sees them).
+/// Descriptors rather than paths, because init may run as an unprivileged host uid (user namespace)
+/// that cannot open anything under the root-only state directory — the runtime opens for it.
 /// </summary>
 public static class InitEnvironment
 {
     public const string Verb = "init";
-    /// <summary>File descriptor number of init's end of the SyncChannel.</summary>
+    /// <summary>init's end of the SyncChannel.</summary>
     public const string SyncFd = "_MYDOCKER_SYNC_FD";
-    /// <summary>The container's state directory (config.json, exec.fifo).</summary>
-    public const string StateDir = "_MYDOCKER_STATE_DIR";
-    /// <summary>Unix socket that receives the pty master (process.terminal); absent without a terminal.</summary>
-    public const string ConsoleSocket = "_MYDOCKER_CONSOLE_SOCKET";
+    /// <summary>config.json as saved in the state directory, opened read-only.</summary>
+    public const string ConfigFd = "_MYDOCKER_CONFIG_FD";
+    /// <summary>exec.fifo opened O_PATH; init reopens it for writing through /proc to wait for `start`.</summary>
+    public const string FifoFd = "_MYDOCKER_FIFO_FD";
+    /// <summary>A connected console socket (process.terminal); absent without a terminal.</summary>
+    public const string ConsoleFd = "_MYDOCKER_CONSOLE_FD";
+    /// <summary>The bundle directory: relative bind-mount sources are resolved against it.</summary>
+    public const string BundleDir = "_MYDOCKER_BUNDLE";
     /// <summary>"1" when init itself must unshare the cgroup namespace (after cgroup placement).</summary>
     public const string NewCgroupNs = "_MYDOCKER_NEW_CGROUPNS";
-    /// <summary>"1" when the config asks for a new uts namespace (hostname may be set).</summary>
-    public const string Debug = "_MYDOCKER_DEBUG";
 
-    public static string[] Build(int syncFd, string stateDir, string? consoleSocket, bool newCgroupNs, bool debug)
+    public sealed record Fds(int Sync, int Config, int Fifo, int Console);
+
+    public static string[] Build(Fds fds, string bundle, bool newCgroupNs)
     {
         var env = new List<string>
         {
-            $"{SyncFd}={syncFd}",
-            $"{StateDir}={stateDir}",
+            $"{BundleDir}={bundle}",
+            $"{SyncFd}={fds.Sync}",
+            $"{ConfigFd}={fds.Config}",
+            $"{FifoFd}={fds.Fifo}",
         };
-        if (consoleSocket != null) env.Add($"{ConsoleSocket}={consoleSocket}");
+        if (fds.Console >= 0) env.Add($"{ConsoleFd}={fds.Console}");
         if (newCgroupNs) env.Add($"{NewCgroupNs}=1");
-        if (debug) env.Add($"{Debug}=1");
         return env.ToArray();
     }
+
+    public static int ReadFd(string name) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int fd) ? fd : -1;
 }

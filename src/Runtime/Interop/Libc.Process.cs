@@ -18,6 +18,7 @@ public static unsafe partial class Libc
     public const int SIGCHLD = 17;
 
     public const long SYS_clone = 56;        // x86-64 syscall numbers
+    public const long SYS_setgroups = 116, SYS_setresuid = 117, SYS_setresgid = 119;
     public const long SYS_pidfd_open = 434;
     public const long SYS_pidfd_send_signal = 424;
 
@@ -34,11 +35,14 @@ public static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall3(long number, long a1, long a2, long a3);
 
+    [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall4(long number, long a1, long a2, long a3, long a4);
+
     /// <summary>pidfd_open(2): a file descriptor that always refers to this one process, never a reused pid.</summary>
     public static int PidfdOpen(int pid) => (int)Syscall3(SYS_pidfd_open, pid, 0, 0);
 
     /// <summary>pidfd_send_signal(2): signal the process behind a pidfd (no pid-reuse race).</summary>
-    public static int PidfdSendSignal(int pidfd, int sig) => (int)Syscall3(SYS_pidfd_send_signal, pidfd, sig, 0);
+    public static int PidfdSendSignal(int pidfd, int sig) => (int)Syscall4(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
 
     [LibraryImport(Lib, EntryPoint = "execve", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Execve(string path, nint* argv, nint* envp);

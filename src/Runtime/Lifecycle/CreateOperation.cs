@@ -56,30 +56,33 @@ public static class CreateOperation
         {
             store.SaveConfig(o.Id, config);
             store.Save(record);
-            Libc.Check(Libc.Mkfifo(Path.Combine(dir, StateStore.FifoFile), 0x180 /* 0600 */), "mkfifo exec.fifo");
+            string fifo = Path.Combine(dir, StateStore.FifoFile);
+            Libc.Check(Libc.Mkfifo(fifo, 0x180), "mkfifo exec.fifo");
+            // 0622 (past the umask): init may run as an unprivileged host uid (user namespace) and must open it for writing.
+            Libc.Check(Libc.Chmod(fifo, 0x192), "chmod exec.fifo");
 
             using var plan = NamespacePlan.From(config);
             var (channel, initFd) = SyncChannel.CreatePair();
             using (channel)
+            using (var fds = new InheritedFds())
             {
-                try
+                var initFds = new InitEnvironment.Fds(
+                    Sync: fds.Adopt(initFd),
+                    Config: fds.Open(Path.Combine(dir, StateStore.ConfigFile), Libc.O_RDONLY),
+                    Fifo: fds.Open(fifo, Libc.O_PATH),
+                    Console: o.ConsoleSocket == null ? -1 : fds.Adopt(Terminal.ConsoleSocket.Connect(o.ConsoleSocket)));
+                pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
                 {
-                    pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
+                    Plan = plan,
+                    Argv = ["mydocker", InitEnvironment.Verb],
+                    Env = InitEnvironment.Build(initFds, bundle, plan.NewCgroup),
+                    BeforeGo = childPid =>
                     {
-                        Plan = plan,
-                        Argv = ["mydocker", InitEnvironment.Verb],
-                        Env = InitEnvironment.Build(initFd, dir, o.ConsoleSocket, plan.NewCgroup, o.Debug),
-                        BeforeGo = childPid =>
-                        {
-                            if (plan.NewUser) IdMapWriter.WriteMaps(childPid, config.Linux?.UidMappings, config.Linux?.GidMappings);
-                            if (plan.NewTime) IdMapWriter.WriteTimeOffsets(childPid, config.Linux?.TimeOffsets);
-                        },
-                    });
-                }
-                finally
-                {
-                    Libc.Close(initFd);
-                }
+                        if (plan.NewUser) IdMapWriter.WriteMaps(childPid, config.Linux?.UidMappings, config.Linux?.GidMappings);
+                        if (plan.NewTime) IdMapWriter.WriteTimeOffsets(childPid, config.Linux?.TimeOffsets);
+                    },
+                });
+                fds.Dispose(); // our copies; init has its own now
                 debug($"init started, pid {pid}");
                 record.Pid = pid;
                 record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;

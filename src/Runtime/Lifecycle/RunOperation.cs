@@ -44,11 +44,18 @@ public static unsafe class RunOperation
             if (master >= 0)
             {
                 int m = master;
-                pump = new Thread(() => TerminalForwarder.Run(m)) { IsBackground = true, Name = "tty" };
+                // runc's behaviour: the end of our stdin is not passed on as ^D to the container.
+                pump = new Thread(() =>
+                {
+                    try { TerminalForwarder.Run(m, 0, 1, sendEofOnInputEnd: false); }
+                    catch (MyDockerException) { } // the terminal went away: nothing left to forward
+                }) { IsBackground = true, Name = "tty" };
                 pump.Start();
             }
             int code = WaitForExit(record.Pid);
-            pump?.Join(2000);
+            // The pump ends when the last holder of the pty slave exits (with a pid namespace, at once);
+            // without one a background process may keep it: do not wait for ever.
+            pump?.Join(5000);
             return code;
         }
         finally

@@ -23,6 +23,8 @@ public unsafe struct ChildPlan
     /// <summary>Non-zero: after the namespace steps, report Ready and wait for one byte on SyncReadFd (the parent writes id maps / time offsets first).</summary>
     public int WaitForParent;
     public int SyncReadFd;
+    /// <summary>Non-zero: a new user namespace was made; take uid/gid 0 in it once the maps exist.</summary>
+    public int BecomeRoot;
     /// <summary>Non-zero: the pid namespace was joined or unshared, which only affects children, so fork once more; the grandchild becomes init.</summary>
     public int ForkAgain;
     /// <summary>Write end of the CLOEXEC report pipe: messages to the parent; it closes by itself at execve.</summary>
@@ -38,7 +40,7 @@ public struct ChildReport
 {
     public const int Error = 1, Ready = 2, GrandchildPid = 3;
     /// <summary>Which step failed, for the error text.</summary>
-    public const int StageSetns = 1, StageUnshare = 2, StageSync = 3, StageFork = 4, StageExec = 5;
+    public const int StageSetns = 1, StageUnshare = 2, StageSync = 3, StageFork = 4, StageExec = 5, StageIdentity = 6;
 
     public int Kind;
     public int Stage;

@@ -43,6 +43,17 @@ public static unsafe class NamespaceChild
             Libc.Child.Close(plan->SyncReadFd);
         }
 
+        // 3b. In a new user namespace our credentials are still the host's (uid 0 there, unmapped here).
+        //     Become the namespace's root, or execve would compute no capabilities for us. Raw syscalls:
+        //     glibc's setresuid would try to signal the parent's other threads, which do not exist here.
+        if (plan->BecomeRoot != 0)
+        {
+            if (Libc.Child.Syscall5(Libc.SYS_setgroups, 0, 0, 0, 0, 0) < 0 ||
+                Libc.Child.Syscall5(Libc.SYS_setresgid, 0, 0, 0, 0, 0) < 0 ||
+                Libc.Child.Syscall5(Libc.SYS_setresuid, 0, 0, 0, 0, 0) < 0)
+                Fail(plan, ChildReport.StageIdentity, 0);
+        }
+
         // 4. A joined or unshared pid namespace only applies to children: fork the real init into it.
         //    CLONE_PARENT makes the grandchild a child of the runtime, which can then wait for it.
         if (plan->ForkAgain != 0)

@@ -138,6 +138,7 @@ public static unsafe class NamespaceLauncher
         plan->WaitForParent = ns.WaitForParent ? 1 : 0;
         plan->SyncReadFd = syncFd;
         plan->ForkAgain = ns.ForkAgain ? 1 : 0;
+        plan->BecomeRoot = ns.NewUser ? 1 : 0;
         plan->ReportFd = reportFd;
         plan->ExePath = NativeString("/proc/self/exe", allocations);
         plan->Argv = NativeArray(request.Argv, allocations);
@@ -195,6 +196,7 @@ public static unsafe class NamespaceLauncher
             ChildReport.StageUnshare => $"linux.namespaces: unshare: {err}",
             ChildReport.StageSync => "clone: the parent went away before the child could go on",
             ChildReport.StageFork => $"clone: forking into the pid namespace: {err}",
+            ChildReport.StageIdentity => $"linux.uidMappings: becoming root in the new user namespace: {err} (is uid/gid 0 mapped?)",
             ChildReport.StageExec => $"exec of /proc/self/exe (mydocker init): {err}",
             _ => $"clone: child failed: {err}",
         };

@@ -101,13 +101,3 @@ public sealed class StateStore
     }
 }
 
-/// <summary>File access by directory, for `mydocker init` (which knows its state dir, not the root).</summary>
-public static class StateStoreFiles
-{
-    public static Config ReadConfig(string stateDir)
-    {
-        string file = Path.Combine(stateDir, StateStore.ConfigFile);
-        return JsonSerializer.Deserialize(File.ReadAllText(file), SpecJsonContext.Default.Config)
-               ?? throw new MyDockerException($"corrupt {file}");
-    }
-}

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace MyDocker.IntegrationTests.Harness;
 
@@ -24,6 +23,8 @@ public sealed class RuntimeFixture : IDisposable
         if (Environment.UserName != "root" && GetUid() != 0)
             throw new InvalidOperationException("integration tests start real containers and must run as root (sudo make test)");
         _tempDir = Directory.CreateTempSubdirectory("mydocker-it-").FullName;
+        // Containers with a user namespace run as an unprivileged host uid: it must reach the rootfs.
+        File.SetUnixFileMode(_tempDir, (UnixFileMode)0x1ED /* 0755 */);
         Rootfs = Path.Combine(_tempDir, "rootfs");
         var r = Exec.Run(Path.Combine(RepoRoot, "scripts", "make-rootfs.sh"), [Rootfs], timeoutMs: 60_000);
         if (r.ExitCode != 0) throw new InvalidOperationException($"make-rootfs.sh failed: {r.Stderr}");
@@ -56,31 +57,41 @@ public sealed record ExecResult(int ExitCode, string Stdout, string Stderr)
 
 public static class Exec
 {
+    /// <summary>
+    /// Runs a command with stdout and stderr going to files, not pipes: a created container inherits
+    /// the runtime's stdio and keeps it open long after `mydocker create` exited (as with runc), so
+    /// waiting for pipe EOF would wait for the container.
+    /// </summary>
     public static ExecResult Run(string file, IEnumerable<string> args, string? stdin = null, int timeoutMs = 30_000)
     {
-        var psi = new ProcessStartInfo(file)
+        string dir = Directory.CreateTempSubdirectory("mydocker-exec-").FullName;
+        string outFile = Path.Combine(dir, "out"), errFile = Path.Combine(dir, "err");
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        if (stdin != null) p.StandardInput.Write(stdin);
-        p.StandardInput.Close();
-        if (!p.WaitForExit(timeoutMs))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+            var psi = new ProcessStartInfo("/bin/sh")
+            {
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$MYDOCKER_TEST_OUT\" 2>\"$MYDOCKER_TEST_ERR\"");
+            psi.ArgumentList.Add(file);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            psi.Environment["MYDOCKER_TEST_OUT"] = outFile;
+            psi.Environment["MYDOCKER_TEST_ERR"] = errFile;
+            using var p = Process.Start(psi)!;
+            if (stdin != null) p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+            if (!p.WaitForExit(timeoutMs))
+            {
+                p.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+            }
+            return new ExecResult(p.ExitCode, File.ReadAllText(outFile), File.ReadAllText(errFile));
         }
-        p.WaitForExit();
-        return new ExecResult(p.ExitCode, stdout.ToString(), stderr.ToString());
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

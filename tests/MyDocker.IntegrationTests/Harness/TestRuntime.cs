@@ -13,7 +13,11 @@ public sealed class TestRuntime : IDisposable
     private readonly string _bundles = Directory.CreateTempSubdirectory("mydocker-bundles-").FullName;
     private int _next;
 
-    public TestRuntime(RuntimeFixture fx) => _fx = fx;
+    public TestRuntime(RuntimeFixture fx)
+    {
+        _fx = fx;
+        File.SetUnixFileMode(_bundles, (UnixFileMode)0x1ED /* 0755: see RuntimeFixture */);
+    }
 
     public string Binary => _fx.Binary;
 
