@@ -23,6 +23,7 @@ public static class CommandTable
             "delete" => DeleteCommand.Run(ctx),
             "list" => ListCommand.Run(ctx),
             "init" => InitCommand.Run(),
+            "spec" => SpecCommand.Run(ctx),
             _ => throw new MyDockerException($"unknown command \"{verb}\" (see mydocker help)"),
         };
     }

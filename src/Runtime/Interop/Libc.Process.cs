@@ -96,3 +96,9 @@ public static unsafe partial class Libc
     /// <summary>close_range(first, ~0, CLOSE_RANGE_CLOEXEC): mark every fd from `first` up close-on-exec.</summary>
     public static int CloseRangeCloexec(int first) => (int)Syscall3(SYS_close_range, first, uint.MaxValue, CLOSE_RANGE_CLOEXEC);
 }
+
+public static unsafe partial class Libc
+{
+    [LibraryImport(Lib, EntryPoint = "getgid")]
+    public static partial uint GetGid();
+}
