@@ -140,5 +140,17 @@ public sealed class NamespaceTests(RuntimeFixture fx) : IDisposable
         Assert.InRange(inside - hostUptime, 86400 - 5, 86400 + 60);
     }
 
+    [Fact]
+    public void Cgroup_namespace_shows_the_container_its_own_root()
+    {
+        var r = rt.Run(["sh", "-c", "readlink /proc/self/ns/cgroup; cat /proc/self/cgroup"], c =>
+            c["linux"]!["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "cgroup" }));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = r.Stdout.Trim().Split('\n');
+        Assert.NotEqual(new FileInfo("/proc/self/ns/cgroup").LinkTarget, lines[0]);
+        // Every hierarchy's path is "/": the namespace root is the cgroup init was in when it unshared.
+        Assert.All(lines.Skip(1), l => Assert.EndsWith(":/", l));
+    }
+
     internal static int StatePid(string stateJson) => JsonNode.Parse(stateJson)!["pid"]!.GetValue<int>();
 }
