@@ -36,7 +36,7 @@ public static class StartCommand
     public static int Run(CommandContext ctx)
     {
         string id = IdArgs.Single(ctx, "start");
-        StartOperation.Start(new StateStore(ctx.Global.Root), id);
+        StartOperation.Start(new StateStore(ctx.Global.Root), id, ctx.Log.Warn);
         return 0;
     }
 }
@@ -79,7 +79,7 @@ public static class DeleteCommand
             if (name is "f" or "force") force = true;
             else throw new MyDockerException($"delete: unknown flag --{name}");
         });
-        DeleteOperation.Delete(new StateStore(ctx.Global.Root), id, force);
+        DeleteOperation.Delete(new StateStore(ctx.Global.Root), id, force, ctx.Log.Warn);
         return 0;
     }
 }

@@ -9,6 +9,6 @@ public static class RunCommand
     public static int Run(CommandContext ctx)
     {
         var o = CreateCommand.ParseCreateFlags(ctx, "run", out bool detach);
-        return RunOperation.Run(new StateStore(ctx.Global.Root), o, detach, ctx.Log.Debug);
+        return RunOperation.Run(new StateStore(ctx.Global.Root), o, detach, ctx.Log.Debug, ctx.Log.Warn);
     }
 }

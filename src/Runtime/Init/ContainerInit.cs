@@ -1,4 +1,5 @@
 using System.Text;
+using MyDocker.Runtime.Hooks;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Process;
 using MyDocker.Runtime.Rootfs;
@@ -45,6 +46,7 @@ public static unsafe class ContainerInit
         using var channel = new SyncChannel(syncFd);
         Config config;
         string path;
+        string? stateJson = null;
         int slaveFd = -1;
         int procFd;
         try
@@ -62,6 +64,17 @@ public static unsafe class ContainerInit
 
             string rootfs = config.Root!.Path;
             RootfsSetup.Prepare(config, rootfs, Environment.GetEnvironmentVariable(InitEnvironment.BundleDir));
+
+            if (LifecycleHooks.InitTakesPart(config))
+            {
+                channel.Send(SyncChannel.Hooks);
+                string? reply = channel.Receive();
+                if (reply == null || !reply.StartsWith(SyncChannel.StatePrefix))
+                    throw new MyDockerException("init: the runtime went away while running hooks");
+                stateJson = reply[SyncChannel.StatePrefix.Length..];
+                // config.md: createContainer runs in the container's namespaces, before pivot_root.
+                HookRunner.RunAll("createContainer", config.Hooks!.CreateContainer, stateJson);
+            }
 
             if (process.Terminal)
                 slaveFd = ConsoleSetup.Create(rootfs, process, consoleFd);
@@ -101,6 +114,12 @@ public static unsafe class ContainerInit
         try
         {
             var process = config.Process!;
+            if (stateJson != null && config.Hooks!.StartContainer is { Count: > 0 } startHooks)
+            {
+                var state = SpecJson.DeserializeState(stateJson);
+                state.Status = "created";
+                HookRunner.RunAll("startContainer", startHooks, SpecJson.SerializeState(state));
+            }
             if (slaveFd >= 0) ControllingTerminal.Attach(slaveFd);
             ProcessIdentity.Apply(process.User);
             Directory.SetCurrentDirectory(process.Cwd);

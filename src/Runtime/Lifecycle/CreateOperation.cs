@@ -1,3 +1,4 @@
+using MyDocker.Runtime.Hooks;
 using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Namespaces;
@@ -50,6 +51,8 @@ public static class CreateOperation
             Created = DateTime.UtcNow,
             Owner = Libc.GetUid(),
             Annotations = config.Annotations,
+            HasPoststartHooks = config.Hooks?.Poststart is { Count: > 0 },
+            HasPoststopHooks = config.Hooks?.Poststop is { Count: > 0 },
         };
         int pid = -1;
         try
@@ -89,6 +92,15 @@ public static class CreateOperation
                 store.Save(record);
 
                 channel.Send(SyncChannel.Go);
+                if (LifecycleHooks.InitTakesPart(config))
+                {
+                    // Mounts are in place, pivot_root is not done yet: config.md's moment for these hooks.
+                    channel.Expect(SyncChannel.Hooks, "container init");
+                    string state = LifecycleHooks.StateJson(record, ContainerStatus.Creating);
+                    HookRunner.RunAll("prestart", config.Hooks!.Prestart, state);
+                    HookRunner.RunAll("createRuntime", config.Hooks.CreateRuntime, state);
+                    channel.Send(SyncChannel.StatePrefix + state);
+                }
                 channel.Expect(SyncChannel.Ready, "container init");
             }
             debug("init is ready and waits for start");

@@ -1,3 +1,4 @@
+using MyDocker.Runtime.Hooks;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
 
@@ -10,7 +11,7 @@ namespace MyDocker.Runtime.Lifecycle;
 /// </summary>
 public static class DeleteOperation
 {
-    public static void Delete(StateStore store, string id, bool force)
+    public static void Delete(StateStore store, string id, bool force, Action<string>? warn = null)
     {
         ContainerId.Validate(id);
         if (!store.Exists(id))
@@ -24,6 +25,9 @@ public static class DeleteOperation
             throw new MyDockerException($"cannot delete container \"{id}\": it is {status} (stop it first, or use --force)");
         if (status != ContainerStatus.Stopped && !ProcessHandle.KillAndWait(record, 10_000))
             throw new MyDockerException($"cannot delete container \"{id}\": its process did not exit after SIGKILL");
+        var poststop = record.HasPoststopHooks ? store.LoadConfig(id).Hooks?.Poststop : null;
         store.Remove(id);
+        if (poststop != null)
+            LifecycleHooks.RunWarnOnly("poststop", poststop, LifecycleHooks.StateJson(record, ContainerStatus.Stopped), warn ?? (_ => { }));
     }
 }

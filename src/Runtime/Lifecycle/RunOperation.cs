@@ -15,7 +15,7 @@ namespace MyDocker.Runtime.Lifecycle;
 /// </summary>
 public static unsafe class RunOperation
 {
-    public static int Run(StateStore store, CreateOptions options, bool detach, Action<string> debug)
+    public static int Run(StateStore store, CreateOptions options, bool detach, Action<string> debug, Action<string> warn)
     {
         var config = ConfigLoader.Load(Path.GetFullPath(options.Bundle));
         bool ownConsole = config.Process?.Terminal == true && options.ConsoleSocket == null && !detach;
@@ -36,7 +36,7 @@ public static unsafe class RunOperation
         try
         {
             if (listener != null) master = listener.AcceptMaster(10_000);
-            StartOperation.Start(store, options.Id);
+            StartOperation.Start(store, options.Id, warn);
             if (detach) { keep = true; return 0; }
 
             using var forward = ForwardSignals(record.Pid);
@@ -63,7 +63,7 @@ public static unsafe class RunOperation
             if (master >= 0) Libc.Close(master);
             if (!keep)
             {
-                try { DeleteOperation.Delete(store, options.Id, force: true); }
+                try { DeleteOperation.Delete(store, options.Id, force: true, warn); }
                 catch (MyDockerException) { }
             }
         }

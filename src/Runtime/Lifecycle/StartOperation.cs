@@ -1,3 +1,4 @@
+using MyDocker.Runtime.Hooks;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
@@ -10,7 +11,7 @@ namespace MyDocker.Runtime.Lifecycle;
 /// </summary>
 public static unsafe class StartOperation
 {
-    public static void Start(StateStore store, string id)
+    public static void Start(StateStore store, string id, Action<string>? warn = null)
     {
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
@@ -43,5 +44,11 @@ public static unsafe class StartOperation
         Libc.Unlink(fifoPath);
         record.Started = true;
         store.Save(record);
+        if (record.HasPoststartHooks)
+        {
+            var config = store.LoadConfig(id);
+            LifecycleHooks.RunWarnOnly("poststart", config.Hooks?.Poststart,
+                LifecycleHooks.StateJson(record, ContainerStatus.Running), warn ?? (_ => { }));
+        }
     }
 }

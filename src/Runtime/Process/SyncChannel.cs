@@ -8,13 +8,16 @@ namespace MyDocker.Runtime.Process;
 /// The runtime ⇄ init conversation, one text line per message over a socketpair (runc's sync.go
 /// plays this part). The whole protocol, in order:
 ///   runtime → init   "go"               the runtime has done what must precede init's setup
+///   init → runtime   "hooks"            (only with prestart/createRuntime/createContainer/startContainer hooks)
+///                                       mounts are done: run prestart and createRuntime now
+///   runtime → init   "state &lt;json&gt;"     they succeeded; the state for createContainer/startContainer
 ///   init → runtime   "ready"            rootfs, hostname, console done; init now waits on exec.fifo
 ///   init → runtime   "error &lt;text&gt;"     setup failed; init exits, the runtime cleans up
 /// A closed socket means the other side died.
 /// </summary>
 public sealed unsafe class SyncChannel : IDisposable
 {
-    public const string Go = "go", Ready = "ready", ErrorPrefix = "error ";
+    public const string Go = "go", Ready = "ready", Hooks = "hooks", StatePrefix = "state ", ErrorPrefix = "error ";
 
     public int Fd { get; private set; }
 

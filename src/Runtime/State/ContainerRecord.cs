@@ -21,6 +21,9 @@ public sealed class ContainerRecord
     public Dictionary<string, string>? Annotations { get; set; }
     /// <summary>Set by `start`: the user program was released.</summary>
     public bool Started { get; set; }
+    /// <summary>The config has poststart / poststop hooks: only then do start and delete read the saved config.</summary>
+    public bool HasPoststartHooks { get; set; }
+    public bool HasPoststopHooks { get; set; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using MyDocker.Runtime.Interop;
+using MyDocker.Spec;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Runtime.Hooks;
+
+/// <summary>
+/// config.md "POSIX-platform Hooks": runs one hook — path, args (args[0] is argv[0], execv-style),
+/// env (exactly as given), timeout in seconds — with the container's state JSON on its stdin.
+/// posix_spawn rather than System.Diagnostics.Process: the spec's argv[0] must be passed as given.
+/// </summary>
+public static unsafe class HookRunner
+{
+    /// <summary>Runs every hook of one stage in order; the first failure throws (callers that only warn catch it).</summary>
+    public static void RunAll(string stage, List<Hook>? hooks, string stateJson)
+    {
+        if (hooks == null) return;
+        for (int i = 0; i < hooks.Count; i++) Run($"hooks.{stage}[{i}]", hooks[i], stateJson);
+    }
+
+    public static void Run(string what, Hook hook, string stateJson)
+    {
+        var args = hook.Args is { Count: > 0 } a ? a : [hook.Path];
+        var env = hook.Env ?? new List<string>();
+        var allocs = new List<nint>();
+        int* pipe = stackalloc int[2];
+        byte* actions = stackalloc byte[Libc.SpawnFileActionsSize];
+        Libc.Check(Libc.Pipe2(pipe, Libc.O_CLOEXEC), "pipe2");
+        int pid = 0;
+        try
+        {
+            Libc.PosixSpawnFileActionsInit(actions);
+            Libc.PosixSpawnFileActionsAddDup2(actions, pipe[0], 0);
+            nint path = Marshal.StringToCoTaskMemUTF8(hook.Path);
+            allocs.Add(path);
+            nint* argv = NativeArgs(args, allocs), envp = NativeArgs(env, allocs);
+            int err = Libc.PosixSpawn(&pid, (byte*)path, actions, null, argv, envp);
+            Libc.PosixSpawnFileActionsDestroy(actions);
+            if (err != 0) throw new MyDockerException($"{what}: {hook.Path}: {Libc.StrError(err)}", err);
+        }
+        finally
+        {
+            Libc.Close(pipe[0]);
+            foreach (var p in allocs) Marshal.FreeCoTaskMem(p);
+        }
+
+        WriteState(pipe[1], stateJson);
+        Libc.Close(pipe[1]);
+        int status = Wait(pid, hook.Timeout, what, hook.Path);
+        int sig = status & 0x7f;
+        if (sig != 0) throw new MyDockerException($"{what}: {hook.Path} was killed by signal {sig}");
+        int code = (status >> 8) & 0xff;
+        if (code != 0) throw new MyDockerException($"{what}: {hook.Path} exited with status {code}");
+    }
+
+    /// <summary>A hook that does not read its stdin must not block us: a full pipe is simply abandoned.</summary>
+    private static void WriteState(int fd, string stateJson)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(stateJson);
+        Libc.Fcntl(fd, Libc.F_SETFL, Libc.O_NONBLOCK);
+        fixed (byte* p = bytes)
+        {
+            int off = 0;
+            while (off < bytes.Length)
+            {
+                nint n = Libc.Write(fd, p + off, bytes.Length - off);
+                if (n <= 0) break; // EPIPE (hook exited) or EAGAIN (hook not reading)
+                off += (int)n;
+            }
+        }
+    }
+
+    private static int Wait(int pid, int? timeoutSeconds, string what, string path)
+    {
+        int status;
+        if (timeoutSeconds is not int seconds)
+        {
+            while (Libc.WaitPid(pid, &status, 0) < 0 && Libc.LastErrno == Libc.EINTR) { }
+            return status;
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            int r = Libc.WaitPid(pid, &status, Libc.WNOHANG);
+            if (r == pid) return status;
+            if (r < 0 && Libc.LastErrno != Libc.EINTR) throw Libc.Fail($"{what}: waitpid");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Libc.Kill(pid, 9);
+                Libc.WaitPid(pid, &status, 0);
+                throw new MyDockerException($"{what}: {path} timed out after {seconds}s");
+            }
+            Thread.Sleep(5);
+        }
+    }
+
+    private static nint* NativeArgs(List<string> items, List<nint> allocs)
+    {
+        nint arr = Marshal.AllocCoTaskMem(sizeof(nint) * (items.Count + 1));
+        allocs.Add(arr);
+        nint* p = (nint*)arr;
+        for (int i = 0; i < items.Count; i++)
+        {
+            p[i] = Marshal.StringToCoTaskMemUTF8(items[i]);
+            allocs.Add(p[i]);
+        }
+        p[items.Count] = 0;
+        return p;
+    }
+}
