@@ -24,6 +24,7 @@ public static class CommandTable
             "list" => ListCommand.Run(ctx),
             "init" => InitCommand.Run(),
             "spec" => SpecCommand.Run(ctx),
+            "exec" => ExecCommand.Run(ctx),
             _ => throw new MyDockerException($"unknown command \"{verb}\" (see mydocker help)"),
         };
     }

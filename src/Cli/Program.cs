@@ -32,5 +32,11 @@ public static class Program
             log.Error(e.Message);
             return 1;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // File errors not turned into a MyDockerException on the way: still one line, never a stack trace.
+            log.Error(e.Message);
+            return 1;
+        }
     }
 }

@@ -30,6 +30,8 @@ public static unsafe class ContainerInit
 {
     public static int Main()
     {
+        if (Environment.GetEnvironmentVariable(InitEnvironment.Mode) == InitEnvironment.ExecMode)
+            return ExecInit.Main();
         int syncFd = InitEnvironment.ReadFd(InitEnvironment.SyncFd);
         if (syncFd < 0)
         {
@@ -51,6 +53,7 @@ public static unsafe class ContainerInit
         int procFd;
         try
         {
+            MountNamespaceJoin.EnterIfAsked();
             config = ReadConfig(configFd);
             var process = config.Process ?? throw new MyDockerException("config.json: process: required to create a container");
 
@@ -104,36 +107,27 @@ public static unsafe class ContainerInit
 
         // Blocks until `mydocker start` opens the fifo for reading (runtime.md "start").
         int fifo = Libc.OpenAt(procFd, $"self/fd/{fifoFd}", Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
-        if (fifo < 0) return Die(Libc.Fail("opening exec.fifo").Message);
+        if (fifo < 0) return UserProgram.Die(Libc.Fail("opening exec.fifo").Message);
         byte zero = (byte)'0';
         Libc.Write(fifo, &zero, 1);
         Libc.Close(fifo);
         Libc.Close(fifoFd);
         Libc.Close(procFd);
 
-        try
+        if (stateJson != null && config.Hooks!.StartContainer is { Count: > 0 } startHooks)
         {
-            var process = config.Process!;
-            if (stateJson != null && config.Hooks!.StartContainer is { Count: > 0 } startHooks)
+            try
             {
                 var state = SpecJson.DeserializeState(stateJson);
                 state.Status = "created";
                 HookRunner.RunAll("startContainer", startHooks, SpecJson.SerializeState(state));
             }
-            if (slaveFd >= 0) ControllingTerminal.Attach(slaveFd);
-            ProcessIdentity.Apply(process.User);
-            Directory.SetCurrentDirectory(process.Cwd);
-            var env = process.Env ?? new List<string>();
-            if (!env.Any(e => e.StartsWith("HOME=")))
-                env = [.. env, "HOME=" + ProcessIdentity.HomeOf(process.User.Uid)];
-            FinalExec.Exec(path, process.Args!, env, 0);
-            return 127; // not reached: Exec returns only by throwing
+            catch (MyDockerException e) { return UserProgram.Die(e.Message); }
         }
-        catch (MyDockerException e) { return Die(e.Message); }
-        catch (IOException e) { return Die(e.Message); }
+        return UserProgram.Exec(config, path, slaveFd);
     }
 
-    private static Config ReadConfig(int fd)
+    internal static Config ReadConfig(int fd)
     {
         if (fd < 0) throw new MyDockerException("init: no config descriptor from the runtime");
         using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
@@ -154,14 +148,7 @@ public static unsafe class ContainerInit
         }
     }
 
-    /// <summary>After "ready" nobody listens on the channel: the container's stderr is the only place left.</summary>
-    private static int Die(string message)
-    {
-        Console.Error.WriteLine($"mydocker: init: {message}");
-        return 127;
-    }
-
-    private static void TrySend(SyncChannel channel, string line)
+    internal static void TrySend(SyncChannel channel, string line)
     {
         try { channel.Send(line); } catch (MyDockerException) { }
     }

@@ -17,12 +17,17 @@ public static class InitEnvironment
     public const string FifoFd = "_MYDOCKER_FIFO_FD";
     /// <summary>A connected console socket (process.terminal); absent without a terminal.</summary>
     public const string ConsoleFd = "_MYDOCKER_CONSOLE_FD";
+    /// <summary>"exec" for `mydocker exec` (join a running container), absent for a container's first process.</summary>
+    public const string Mode = "_MYDOCKER_MODE";
+    public const string ExecMode = "exec";
     /// <summary>The bundle directory: relative bind-mount sources are resolved against it.</summary>
     public const string BundleDir = "_MYDOCKER_BUNDLE";
+    /// <summary>A mount namespace to enter first thing (joined by path, or the container's for exec).</summary>
+    public const string MountNsFd = "_MYDOCKER_MNTNS_FD";
     /// <summary>"1" when init itself must unshare the cgroup namespace (after cgroup placement).</summary>
     public const string NewCgroupNs = "_MYDOCKER_NEW_CGROUPNS";
 
-    public sealed record Fds(int Sync, int Config, int Fifo, int Console);
+    public sealed record Fds(int Sync, int Config, int Fifo, int Console, int MountNs = -1);
 
     public static string[] Build(Fds fds, string bundle, bool newCgroupNs)
     {
@@ -34,6 +39,7 @@ public static class InitEnvironment
             $"{FifoFd}={fds.Fifo}",
         };
         if (fds.Console >= 0) env.Add($"{ConsoleFd}={fds.Console}");
+        if (fds.MountNs >= 0) env.Add($"{MountNsFd}={fds.MountNs}");
         if (newCgroupNs) env.Add($"{NewCgroupNs}=1");
         return env.ToArray();
     }

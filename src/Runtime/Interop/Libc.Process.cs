@@ -18,6 +18,7 @@ public static unsafe partial class Libc
     public const int SIGCHLD = 17;
 
     public const long SYS_clone = 56;        // x86-64 syscall numbers
+    public const long SYS_execveat = 322;
     public const long SYS_setgroups = 116, SYS_setresuid = 117, SYS_setresgid = 119;
     public const long SYS_pidfd_open = 434;
     public const long SYS_pidfd_send_signal = 424;
@@ -101,4 +102,32 @@ public static unsafe partial class Libc
 {
     [LibraryImport(Lib, EntryPoint = "getgid")]
     public static partial uint GetGid();
+}
+
+public static unsafe partial class Libc
+{
+    public const uint MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2;
+    public const int F_ADD_SEALS = 1033;
+    public const int F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
+
+    /// <summary>memfd_create(2): an anonymous file, used to hand data or a sealed binary to init.</summary>
+    [LibraryImport(Lib, EntryPoint = "memfd_create", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int MemfdCreate(string name, uint flags);
+
+    [LibraryImport(Lib, EntryPoint = "lseek", SetLastError = true)]
+    public static partial long Lseek(int fd, long offset, int whence);
+
+    [LibraryImport(Lib, EntryPoint = "sendfile", SetLastError = true)]
+    public static partial nint Sendfile(int outFd, int inFd, long* offset, nuint count);
+}
+
+public static unsafe partial class Libc
+{
+    /// <summary>fcntl(F_DUPFD_CLOEXEC): a second descriptor for the same open file.</summary>
+    public static int Dup3Cloexec(int fd)
+    {
+        int copy = Fcntl(fd, 1030 /* F_DUPFD_CLOEXEC */, 3);
+        if (copy < 0) throw Fail("fcntl(F_DUPFD_CLOEXEC)");
+        return copy;
+    }
 }

@@ -73,10 +73,15 @@ public static class CreateOperation
                     Sync: fds.Adopt(initFd),
                     Config: fds.Open(Path.Combine(dir, StateStore.ConfigFile), Libc.O_RDONLY),
                     Fifo: fds.Open(fifo, Libc.O_PATH),
-                    Console: o.ConsoleSocket == null ? -1 : fds.Adopt(Terminal.ConsoleSocket.Connect(o.ConsoleSocket)));
+                    Console: o.ConsoleSocket == null ? -1 : fds.Adopt(Terminal.ConsoleSocket.Connect(o.ConsoleSocket)),
+                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.Dup3Cloexec(plan.MountJoinFd)));
+                int exe = MydockerBinary.OpenSelf();
+                try
+                {
                 pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
                 {
                     Plan = plan,
+                    ExeFd = exe,
                     Argv = ["mydocker", InitEnvironment.Verb],
                     Env = InitEnvironment.Build(initFds, bundle, plan.NewCgroup),
                     BeforeGo = childPid =>
@@ -85,6 +90,8 @@ public static class CreateOperation
                         if (plan.NewTime) IdMapWriter.WriteTimeOffsets(childPid, config.Linux?.TimeOffsets);
                     },
                 });
+                }
+                finally { Libc.Close(exe); }
                 fds.Dispose(); // our copies; init has its own now
                 debug($"init started, pid {pid}");
                 record.Pid = pid;
@@ -104,7 +111,7 @@ public static class CreateOperation
                 channel.Expect(SyncChannel.Ready, "container init");
             }
             debug("init is ready and waits for start");
-            if (o.PidFile != null) WritePidFile(o.PidFile, pid);
+            if (o.PidFile != null) PidFile.Write(o.PidFile, pid);
             return record;
         }
         catch
@@ -131,14 +138,6 @@ public static class CreateOperation
         bool newUser = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
         if (newUser && ((config.Linux!.UidMappings?.Count ?? 0) == 0 || (config.Linux.GidMappings?.Count ?? 0) == 0))
             throw new MyDockerException("config.json: linux.uidMappings: a new user namespace needs both uidMappings and gidMappings");
-    }
-
-    private static void WritePidFile(string pidFile, int pid)
-    {
-        string full = Path.GetFullPath(pidFile);
-        string tmp = full + ".tmp";
-        File.WriteAllText(tmp, pid.ToString());
-        File.Move(tmp, full, overwrite: true);
     }
 
     /// <summary>We are init's parent during create: kill it and collect it, so no zombie or stray process stays.</summary>

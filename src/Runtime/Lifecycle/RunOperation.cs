@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.State;
 using MyDocker.Runtime.Terminal;
@@ -39,24 +38,7 @@ public static unsafe class RunOperation
             StartOperation.Start(store, options.Id, warn);
             if (detach) { keep = true; return 0; }
 
-            using var forward = ForwardSignals(record.Pid);
-            Thread? pump = null;
-            if (master >= 0)
-            {
-                int m = master;
-                // runc's behaviour: the end of our stdin is not passed on as ^D to the container.
-                pump = new Thread(() =>
-                {
-                    try { TerminalForwarder.Run(m, 0, 1, sendEofOnInputEnd: false); }
-                    catch (MyDockerException) { } // the terminal went away: nothing left to forward
-                }) { IsBackground = true, Name = "tty" };
-                pump.Start();
-            }
-            int code = WaitForExit(record.Pid);
-            // The pump ends when the last holder of the pty slave exits (with a pid namespace, at once);
-            // without one a background process may keep it: do not wait for ever.
-            pump?.Join(5000);
-            return code;
+            return ForegroundProcess.Wait(record.Pid, master);
         }
         finally
         {
@@ -67,36 +49,5 @@ public static unsafe class RunOperation
                 catch (MyDockerException) { }
             }
         }
-    }
-
-    /// <summary>waitpid for init (we are its parent); 128+N when a signal N killed it, like a shell.</summary>
-    private static int WaitForExit(int pid)
-    {
-        int status;
-        while (Libc.WaitPid(pid, &status, 0) < 0)
-        {
-            if (Libc.LastErrno != Libc.EINTR) throw Libc.Fail("waitpid");
-        }
-        int sig = status & 0x7f;
-        return sig == 0 ? (status >> 8) & 0xff : 128 + sig;
-    }
-
-    private sealed class Forwarders(List<PosixSignalRegistration> regs) : IDisposable
-    {
-        public void Dispose() { foreach (var r in regs) r.Dispose(); }
-    }
-
-    private static IDisposable ForwardSignals(int pid)
-    {
-        var regs = new List<PosixSignalRegistration>();
-        foreach (var (sig, num) in new[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
-        {
-            regs.Add(PosixSignalRegistration.Create(sig, ctx =>
-            {
-                ctx.Cancel = true;
-                Libc.Kill(pid, num);
-            }));
-        }
-        return new Forwarders(regs);
     }
 }

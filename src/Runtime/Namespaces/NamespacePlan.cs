@@ -34,12 +34,28 @@ public sealed class NamespacePlan : IDisposable
 
     public bool WaitForParent => NewUser || NewTime;
 
-    public static NamespacePlan From(Config config)
+    /// <summary>A mount namespace given by path, opened; init enters it (MountNamespaceJoin), -1 if none.</summary>
+    public int MountJoinFd { get; private set; } = -1;
+
+    /// <summary>The joined user namespace (by path) needs the same "become root in it" step as a new one.</summary>
+    public bool JoinsUser { get; private set; }
+
+    public static NamespacePlan From(Config config) => From(config.Linux?.Namespaces ?? new List<Namespace>());
+
+    /// <summary>
+    /// `mydocker exec`: every namespace of the running container, joined through /proc/INITPID/ns/*.
+    /// </summary>
+    public static NamespacePlan JoinAll(List<Namespace>? containerNamespaces, int initPid) =>
+        From((containerNamespaces ?? new List<Namespace>())
+            .Select(n => new Namespace { Type = n.Type, Path = $"/proc/{initPid}/ns/{NamespaceKind.ProcName(n.Type)}" })
+            .ToList());
+
+    public static NamespacePlan From(List<Namespace> namespaces)
     {
         var plan = new NamespacePlan();
         try
         {
-            plan.Build(config.Linux?.Namespaces ?? new List<Namespace>());
+            plan.Build(namespaces);
             return plan;
         }
         catch
@@ -66,11 +82,20 @@ public sealed class NamespacePlan : IDisposable
             }
             int fd = Libc.Open(ns.Path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
             if (fd < 0) throw Libc.Fail($"linux.namespaces: {ns.Type} namespace path {ns.Path}");
+            if (ns.Type == "mount")
+            {
+                // Not joined in the child: after setns into another mount namespace the exec of our own
+                // (dynamically linked) binary would look for its ELF loader in the container's root.
+                // init joins it itself, first thing (see MountNamespaceJoin).
+                MountJoinFd = fd;
+                continue;
+            }
             Joins.Add((fd, (int)flag, ns.Path));
             if (ns.Type == "user") joinsUser = true;
             if (ns.Type == "pid") joinsPid = true;
         }
 
+        JoinsUser = joinsUser;
         NewUser = (created & Libc.CLONE_NEWUSER) != 0;
         NewTime = (created & Libc.CLONE_NEWTIME) != 0;
         NewCgroup = (created & Libc.CLONE_NEWCGROUP) != 0;
@@ -95,5 +120,7 @@ public sealed class NamespacePlan : IDisposable
     {
         foreach (var j in Joins) Libc.Close(j.Fd);
         Joins.Clear();
+        if (MountJoinFd >= 0) Libc.Close(MountJoinFd);
+        MountJoinFd = -1;
     }
 }

@@ -29,7 +29,9 @@ public unsafe struct ChildPlan
     public int ForkAgain;
     /// <summary>Write end of the CLOEXEC report pipe: messages to the parent; it closes by itself at execve.</summary>
     public int ReportFd;
-    public byte* ExePath;
+    /// <summary>An open fd of the mydocker binary: execveat(fd, "", AT_EMPTY_PATH) needs no /proc and no path inside the container.</summary>
+    public int ExeFd;
+    public byte* EmptyString;
     public nint* Argv;
     public nint* Envp;
 }

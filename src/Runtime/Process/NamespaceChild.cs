@@ -68,7 +68,7 @@ public static unsafe class NamespaceChild
         }
 
         // 5. Become `mydocker init` inside the namespaces. The report pipe is CLOEXEC: its closing tells the parent we made it.
-        Libc.Child.Execve(plan->ExePath, plan->Argv, plan->Envp);
+        Libc.Child.Syscall5(Libc.SYS_execveat, plan->ExeFd, (long)plan->EmptyString, (long)plan->Argv, (long)plan->Envp, Libc.AT_EMPTY_PATH);
         Fail(plan, ChildReport.StageExec, 0);
     }
 

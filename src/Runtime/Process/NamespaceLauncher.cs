@@ -27,6 +27,8 @@ public static unsafe class NamespaceLauncher
         public required NamespacePlan Plan { get; init; }
         public required string[] Argv { get; init; }
         public required string[] Env { get; init; }
+        /// <summary>An open fd of the binary the child execs (see MydockerBinary).</summary>
+        public required int ExeFd { get; init; }
         /// <summary>Called with the pid of the process that owns the new user/time namespace, before it may go on.</summary>
         public Action<int>? BeforeGo { get; init; }
     }
@@ -138,9 +140,10 @@ public static unsafe class NamespaceLauncher
         plan->WaitForParent = ns.WaitForParent ? 1 : 0;
         plan->SyncReadFd = syncFd;
         plan->ForkAgain = ns.ForkAgain ? 1 : 0;
-        plan->BecomeRoot = ns.NewUser ? 1 : 0;
+        plan->BecomeRoot = ns.NewUser || ns.JoinsUser ? 1 : 0;
         plan->ReportFd = reportFd;
-        plan->ExePath = NativeString("/proc/self/exe", allocations);
+        plan->ExeFd = request.ExeFd;
+        plan->EmptyString = NativeString("", allocations);
         plan->Argv = NativeArray(request.Argv, allocations);
         plan->Envp = NativeArray(request.Env, allocations);
     }
@@ -197,7 +200,7 @@ public static unsafe class NamespaceLauncher
             ChildReport.StageSync => "clone: the parent went away before the child could go on",
             ChildReport.StageFork => $"clone: forking into the pid namespace: {err}",
             ChildReport.StageIdentity => $"linux.uidMappings: becoming root in the new user namespace: {err} (is uid/gid 0 mapped?)",
-            ChildReport.StageExec => $"exec of /proc/self/exe (mydocker init): {err}",
+            ChildReport.StageExec => $"execveat of the mydocker binary (mydocker init): {err}",
             _ => $"clone: child failed: {err}",
         };
     }

@@ -79,8 +79,11 @@ public sealed class StateStore
     public Config LoadConfig(string id)
     {
         string file = Path.Combine(DirOf(id), ConfigFile);
-        return JsonSerializer.Deserialize(File.ReadAllText(file), SpecJsonContext.Default.Config)
-               ?? throw new MyDockerException($"container \"{id}\": corrupt {file}");
+        string json;
+        try { json = File.ReadAllText(file); }
+        catch (FileNotFoundException) { throw NotFound(id); }
+        catch (DirectoryNotFoundException) { throw NotFound(id); }
+        return SpecJson.DeserializeConfig(json, $"{id}/{ConfigFile}");
     }
 
     public IEnumerable<string> Ids()

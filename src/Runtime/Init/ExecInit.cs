@@ -1,0 +1,49 @@
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Process;
+using MyDocker.Spec;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Runtime.Init;
+
+/// <summary>
+/// `mydocker init` in exec mode: the child already joined every namespace of the running container
+/// (so "/" is the container's root), and now only prepares the process: console, executable lookup,
+/// then — after "ready" — identity and exec. No mounts, no fifo: an exec'd process runs at once.
+/// </summary>
+public static class ExecInit
+{
+    public static int Main()
+    {
+        int syncFd = InitEnvironment.ReadFd(InitEnvironment.SyncFd);
+        int configFd = InitEnvironment.ReadFd(InitEnvironment.ConfigFd);
+        int consoleFd = InitEnvironment.ReadFd(InitEnvironment.ConsoleFd);
+        foreach (int fd in new[] { syncFd, configFd, consoleFd })
+            if (fd >= 0) Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+
+        using var channel = new SyncChannel(syncFd);
+        Config config;
+        string path;
+        int slaveFd = -1;
+        try
+        {
+            MountNamespaceJoin.EnterIfAsked();
+            config = ContainerInit.ReadConfig(configFd);
+            var process = config.Process ?? throw new MyDockerException("exec: no process");
+            channel.Expect(SyncChannel.Go, "runtime");
+            if (process.Terminal) slaveFd = ConsoleSetup.Create("/", process, consoleFd);
+            path = ExecutableLookup.Find(process.Args![0], process.Env ?? new List<string>(), process.Cwd);
+            channel.Send(SyncChannel.Ready);
+        }
+        catch (MyDockerException e)
+        {
+            ContainerInit.TrySend(channel, SyncChannel.ErrorPrefix + e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ContainerInit.TrySend(channel, SyncChannel.ErrorPrefix + "exec: " + e.Message);
+            return 1;
+        }
+        return UserProgram.Exec(config, path, slaveFd, channel);
+    }
+}

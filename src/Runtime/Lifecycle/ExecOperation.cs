@@ -1,0 +1,139 @@
+using MyDocker.Runtime.Init;
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Namespaces;
+using MyDocker.Runtime.Process;
+using MyDocker.Runtime.State;
+using MyDocker.Runtime.Terminal;
+using MyDocker.Spec;
+
+namespace MyDocker.Runtime.Lifecycle;
+
+public sealed class ExecOptions
+{
+    public required string Id { get; init; }
+    /// <summary>The process to run (from --process FILE, or the container's process with the command-line overrides).</summary>
+    public required Spec.Model.Process Process { get; init; }
+    public bool Detach { get; init; }
+    public string? PidFile { get; init; }
+    public string? ConsoleSocket { get; init; }
+}
+
+/// <summary>
+/// `mydocker exec`: start one more process inside a running container. The cloned child joins every
+/// namespace of the container's init (/proc/PID/ns/*, user namespace first) — which is why this too
+/// must happen in the single-threaded child, never in the .NET process itself — forks into the pid
+/// namespace, and execs `mydocker init` in exec mode, which then becomes the requested program.
+/// </summary>
+public static class ExecOperation
+{
+    public static int Exec(StateStore store, ExecOptions o, Action<string> debug)
+    {
+        var record = store.Load(o.Id);
+        string status = ContainerStatus.Probe(store, record);
+        if (status is not (ContainerStatus.Created or ContainerStatus.Running))
+            throw new MyDockerException($"cannot exec in container \"{o.Id}\": it is {status}");
+        var config = store.LoadConfig(o.Id);
+        config.Process = o.Process;
+        if (o.Process.Args is not { Count: > 0 }) throw new MyDockerException("exec: process.args: must not be empty");
+
+        bool ownConsole = o.Process.Terminal && o.ConsoleSocket == null && !o.Detach;
+        if (o.Process.Terminal && o.ConsoleSocket == null && o.Detach)
+            throw new MyDockerException("exec: --tty with --detach needs --console-socket");
+        using var listener = ownConsole ? new ConsoleSocketListener() : null;
+        string? consoleSocket = listener?.SocketPath ?? o.ConsoleSocket;
+
+        int pid;
+        using (var plan = NamespacePlan.JoinAll(config.Linux?.Namespaces, record.Pid))
+        {
+            // The container's init must still be the process we recorded when we opened its namespaces.
+            if (!ProcStat.IsAlive(record.Pid, record.PidStartTime))
+                throw new MyDockerException($"cannot exec in container \"{o.Id}\": it has stopped");
+            var (channel, initFd) = SyncChannel.CreatePair();
+            using (channel)
+            using (var fds = new InheritedFds())
+            {
+                var initFds = new InitEnvironment.Fds(
+                    Sync: fds.Adopt(initFd),
+                    Config: fds.Adopt(ConfigMemfd(config)),
+                    Fifo: -1,
+                    Console: consoleSocket == null ? -1 : fds.Adopt(ConsoleSocket.Connect(consoleSocket)),
+                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.Dup3Cloexec(plan.MountJoinFd)));
+                var env = InitEnvironment.Build(initFds, record.Bundle, newCgroupNs: false).ToList();
+                env.Add($"{InitEnvironment.Mode}={InitEnvironment.ExecMode}");
+                int exe = MydockerBinary.SealedCopy();
+                try
+                {
+                    pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
+                    {
+                        Plan = plan,
+                        ExeFd = exe,
+                        Argv = ["mydocker", InitEnvironment.Verb],
+                        Env = env.ToArray(),
+                    });
+                }
+                finally { Libc.Close(exe); }
+                fds.Dispose();
+                debug($"exec: process {pid} joined the namespaces of {record.Pid}");
+                try
+                {
+                    channel.Send(SyncChannel.Go);
+                    channel.Expect(SyncChannel.Ready, "exec init");
+                    // The channel closes when execve succeeds (close-on-exec); an error line comes otherwise.
+                    string? last = channel.Receive();
+                    if (last != null && last.StartsWith(SyncChannel.ErrorPrefix))
+                        throw new MyDockerException(last[SyncChannel.ErrorPrefix.Length..]);
+                }
+                catch
+                {
+                    CreateOperation.KillAndReap(pid);
+                    throw;
+                }
+            }
+        }
+
+        int master = -1;
+        try
+        {
+            if (listener != null) master = listener.AcceptMaster(10_000);
+            if (o.PidFile != null) PidFile.Write(o.PidFile, pid);
+            if (o.Detach) return 0;
+            return ForegroundProcess.Wait(pid, master);
+        }
+        finally
+        {
+            if (master >= 0) Libc.Close(master);
+        }
+    }
+
+    /// <summary>The exec'd process's config travels in an anonymous file: nothing is written to disk.</summary>
+    private static unsafe int ConfigMemfd(Spec.Model.Config config)
+    {
+        int fd = Libc.MemfdCreate("mydocker-exec-config", Libc.MFD_CLOEXEC);
+        if (fd < 0) throw Libc.Fail("memfd_create");
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config));
+        fixed (byte* p = bytes)
+        {
+            int off = 0;
+            while (off < bytes.Length)
+            {
+                nint n = Libc.Write(fd, p + off, bytes.Length - off);
+                if (n <= 0) { Libc.Close(fd); throw Libc.Fail("writing the exec config"); }
+                off += (int)n;
+            }
+        }
+        Libc.Lseek(fd, 0, 0);
+        return fd;
+    }
+}
+
+/// <summary>--pid-file: written whole through a temp file and rename, as engines read it at any moment.</summary>
+public static class PidFile
+{
+    public static void Write(string pidFile, int pid)
+    {
+        string full = Path.GetFullPath(pidFile);
+        string tmp = full + ".tmp";
+        File.WriteAllText(tmp, pid.ToString());
+        File.Move(tmp, full, overwrite: true);
+    }
+}
