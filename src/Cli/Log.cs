@@ -45,7 +45,8 @@ public sealed class Log
             if (_options.LogFormat == "json")
             {
                 var buf = new MemoryStream();
-                using (var w = new Utf8JsonWriter(buf))
+                // Relaxed escaping: engines show msg to people; quotes stay quotes, not \u0022.
+                using (var w = new Utf8JsonWriter(buf, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
                     w.WriteStartObject();
                     w.WriteString("level", level);

@@ -19,6 +19,8 @@ public static class CreateCommand
     {
         string bundle = ".";
         string? pidFile = null, consoleSocket = null, id = null;
+        int preserveFds = 0;
+        bool noPivot = false;
         detach = false;
         var a = ctx.Args;
         while (!a.AtEnd)
@@ -36,8 +38,13 @@ public static class CreateCommand
                 case "pid-file": pidFile = a.FlagValue(name, v); break;
                 case "console-socket": consoleSocket = a.FlagValue(name, v); break;
                 case "d" or "detach" when verb == "run": detach = true; break;
-                case "no-pivot" or "no-new-keyring" or "no-subreaper" or "keep": break; // accepted like runc
-                case "preserve-fds": a.FlagValue(name, v); break;
+                case "no-pivot": noPivot = true; break;
+                case "no-new-keyring" or "no-subreaper" or "keep": break; // accepted like runc; no effect here
+                case "preserve-fds":
+                    string n = a.FlagValue(name, v);
+                    if (!int.TryParse(n, out preserveFds) || preserveFds < 0)
+                        throw new MyDockerException($"{verb}: --preserve-fds \"{n}\": expected a number");
+                    break;
                 default: throw new MyDockerException($"{verb}: unknown flag --{name}");
             }
         }
@@ -49,6 +56,8 @@ public static class CreateCommand
             PidFile = pidFile,
             ConsoleSocket = consoleSocket == null ? null : Path.GetFullPath(consoleSocket),
             Debug = ctx.Log.DebugEnabled,
+            PreserveFds = preserveFds,
+            NoPivot = noPivot,
         };
     }
 }

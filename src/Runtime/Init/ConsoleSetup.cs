@@ -1,4 +1,5 @@
 using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Rootfs;
 using MyDocker.Runtime.Terminal;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
@@ -9,7 +10,7 @@ namespace MyDocker.Runtime.Init;
 /// process.terminal (config.md "Console"): init makes the pty from the CONTAINER's devpts (so the
 /// container sees its own /dev/pts/N), hands the master to whoever listens on the console socket
 /// (conmon, containerd's shim, or `mydocker run` itself), and keeps the slave: it becomes the
-/// process's stdio and controlling terminal just before exec, and /dev/console (runtime-linux.md).
+/// process's stdio and controlling terminal just before exec, and /dev/console (config-linux.md "Default Devices").
 /// </summary>
 public static class ConsoleSetup
 {
@@ -21,7 +22,11 @@ public static class ConsoleSetup
         if (consoleFd < 0)
             throw new MyDockerException("process.terminal: true needs --console-socket (or use `mydocker run`)");
         ushort rows = (ushort)(process.ConsoleSize?.Height ?? 0), cols = (ushort)(process.ConsoleSize?.Width ?? 0);
-        var pty = Pty.Open(Path.Combine(rootfs, "dev/ptmx"), rows, cols);
+        // /dev/ptmx is looked up inside the rootfs without following a symlink out of it (an image
+        // could make dev/ptmx point at the host's); opened again through /proc/self/fd.
+        using var root = PathFd.OpenDirectory(rootfs);
+        using var ptmx = SafePath.Open(root, "/dev/ptmx", CreateAs.Nothing, "process.terminal");
+        var pty = Pty.Open(ptmx.ProcPath, rows, cols);
         try
         {
             ConsoleSocket.SendFd(consoleFd, pty.MasterFd, ConsoleSocket.DefaultMasterName);

@@ -82,11 +82,16 @@ public static unsafe class ContainerInit
             if (process.Terminal)
                 slaveFd = ConsoleSetup.Create(rootfs, process, consoleFd);
 
-            RootfsSetup.PivotRoot(rootfs);
+            if (Environment.GetEnvironmentVariable(InitEnvironment.NoPivot) == "1")
+                PivotRoot.MoveRoot(rootfs); // --no-pivot: for rootfs on ramfs; weaker, see PivotRoot.MoveRoot
+            else
+                RootfsSetup.PivotRoot(rootfs);
             if (slaveFd >= 0) ConsoleSetup.BindDevConsole(slaveFd);
             RootfsSetup.Finish(config);
 
             SetNames(config);
+            if (config.Linux?.Namespaces?.Any(n => n.Type == "network" && string.IsNullOrEmpty(n.Path)) == true)
+                Loopback.Up();
 
             var args = process.Args!;
             path = ExecutableLookup.Find(args[0], process.Env ?? new List<string>(), process.Cwd);

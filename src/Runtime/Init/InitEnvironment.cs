@@ -22,6 +22,10 @@ public static class InitEnvironment
     public const string ExecMode = "exec";
     /// <summary>The bundle directory: relative bind-mount sources are resolved against it.</summary>
     public const string BundleDir = "_MYDOCKER_BUNDLE";
+    /// <summary>How many fds from 3 up the user program keeps (--preserve-fds).</summary>
+    public const string PreserveFds = "_MYDOCKER_PRESERVE_FDS";
+    /// <summary>"1": MS_MOVE + chroot instead of pivot_root (--no-pivot).</summary>
+    public const string NoPivot = "_MYDOCKER_NO_PIVOT";
     /// <summary>A mount namespace to enter first thing (joined by path, or the container's for exec).</summary>
     public const string MountNsFd = "_MYDOCKER_MNTNS_FD";
     /// <summary>"1" when init itself must unshare the cgroup namespace (after cgroup placement).</summary>
@@ -29,7 +33,7 @@ public static class InitEnvironment
 
     public sealed record Fds(int Sync, int Config, int Fifo, int Console, int MountNs = -1);
 
-    public static string[] Build(Fds fds, string bundle, bool newCgroupNs)
+    public static string[] Build(Fds fds, string bundle, bool newCgroupNs, int preserveFds = 0, bool noPivot = false)
     {
         var env = new List<string>
         {
@@ -41,6 +45,8 @@ public static class InitEnvironment
         if (fds.Console >= 0) env.Add($"{ConsoleFd}={fds.Console}");
         if (fds.MountNs >= 0) env.Add($"{MountNsFd}={fds.MountNs}");
         if (newCgroupNs) env.Add($"{NewCgroupNs}=1");
+        if (preserveFds > 0) env.Add($"{PreserveFds}={preserveFds}");
+        if (noPivot) env.Add($"{NoPivot}=1");
         return env.ToArray();
     }
 

@@ -24,7 +24,8 @@ public static class UserProgram
             var env = process.Env ?? new List<string>();
             if (!env.Any(e => e.StartsWith("HOME=")))
                 env = [.. env, "HOME=" + ProcessIdentity.HomeOf(process.User.Uid)];
-            FinalExec.Exec(path, process.Args!, env, 0);
+            int preserve = int.TryParse(Environment.GetEnvironmentVariable(InitEnvironment.PreserveFds), out int n) ? n : 0;
+            FinalExec.Exec(path, process.Args!, env, preserve);
             return 127; // not reached: Exec returns only by throwing
         }
         catch (MyDockerException e) { return Die(e.Message, channel); }

@@ -16,12 +16,17 @@ public sealed class CreateOptions
     public string? PidFile { get; init; }
     public string? ConsoleSocket { get; init; }
     public bool Debug { get; init; }
+    /// <summary>--preserve-fds N: fds 3..3+N-1 of the caller reach the user program.</summary>
+    public int PreserveFds { get; init; }
+    /// <summary>--no-pivot: MS_MOVE + chroot instead of pivot_root.</summary>
+    public bool NoPivot { get; init; }
     /// <summary>The bundle's config when the caller already loaded it (run does), else null.</summary>
     public Config? Config { get; init; }
 
     public CreateOptions WithConfig(Config config) => new()
     {
         Id = Id, Bundle = Bundle, PidFile = PidFile, ConsoleSocket = ConsoleSocket, Debug = Debug, Config = config,
+        PreserveFds = PreserveFds, NoPivot = NoPivot,
     };
 }
 
@@ -83,7 +88,7 @@ public static class CreateOperation
                     Plan = plan,
                     ExeFd = exe,
                     Argv = ["mydocker", InitEnvironment.Verb],
-                    Env = InitEnvironment.Build(initFds, bundle, plan.NewCgroup),
+                    Env = InitEnvironment.Build(initFds, bundle, plan.NewCgroup, o.PreserveFds, o.NoPivot),
                     BeforeGo = childPid =>
                     {
                         if (plan.NewUser) IdMapWriter.WriteMaps(childPid, config.Linux?.UidMappings, config.Linux?.GidMappings);

@@ -16,6 +16,7 @@ public sealed class ExecOptions
     public bool Detach { get; init; }
     public string? PidFile { get; init; }
     public string? ConsoleSocket { get; init; }
+    public int PreserveFds { get; init; }
 }
 
 /// <summary>
@@ -58,7 +59,7 @@ public static class ExecOperation
                     Fifo: -1,
                     Console: consoleSocket == null ? -1 : fds.Adopt(ConsoleSocket.Connect(consoleSocket)),
                     MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.Dup3Cloexec(plan.MountJoinFd)));
-                var env = InitEnvironment.Build(initFds, record.Bundle, newCgroupNs: false).ToList();
+                var env = InitEnvironment.Build(initFds, record.Bundle, newCgroupNs: false, o.PreserveFds).ToList();
                 env.Add($"{InitEnvironment.Mode}={InitEnvironment.ExecMode}");
                 int exe = MydockerBinary.SealedCopy();
                 try

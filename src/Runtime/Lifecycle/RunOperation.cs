@@ -27,6 +27,8 @@ public static unsafe class RunOperation
             ConsoleSocket = listener.SocketPath,
             Debug = options.Debug,
             Config = config,
+            PreserveFds = options.PreserveFds,
+            NoPivot = options.NoPivot,
         };
 
         var record = CreateOperation.Create(store, createOptions, debug);
