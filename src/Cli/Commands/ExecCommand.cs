@@ -12,11 +12,10 @@ namespace MyDocker.Cli;
 /// </summary>
 public static class ExecCommand
 {
-    [ThreadStatic] private static string? ApparmorProfile, ProcessLabel;
-
     public static int Run(CommandContext ctx)
     {
         string? processFile = null, pidFile = null, consoleSocket = null, cwd = null, user = null, id = null;
+        string? apparmorProfile = null, processLabel = null;
         bool tty = false, detach = false, noNewPrivs = false;
         int preserveFds = 0;
         var env = new List<string>();
@@ -41,8 +40,8 @@ public static class ExecCommand
                 case "c" or "cap": caps.Add(a.FlagValue(name, v)); break;
                 case "no-new-privs": noNewPrivs = true; break;
                 case "preserve-fds": preserveFds = (int)ParseId(a.FlagValue(name, v), "--preserve-fds"); break;
-                case "apparmor": ApparmorProfile = a.FlagValue(name, v); break;
-                case "process-label": ProcessLabel = a.FlagValue(name, v); break;
+                case "apparmor": apparmorProfile = a.FlagValue(name, v); break;
+                case "process-label": processLabel = a.FlagValue(name, v); break;
                 case "cgroup": a.FlagValue(name, v); break; // sub-cgroup choice of cgroup v2: not supported, the container's cgroup is used
                 case "ignore-paused": break;
                 default: throw new MyDockerException($"exec: unknown flag --{name}");
@@ -74,8 +73,8 @@ public static class ExecCommand
         if (gids.Count > 0) process.User.AdditionalGids = gids;
         if (noNewPrivs) process.NoNewPrivileges = true;
         if (caps.Count > 0) AddCaps(process, caps);
-        if (ApparmorProfile != null) process.ApparmorProfile = ApparmorProfile;
-        if (ProcessLabel != null) process.SelinuxLabel = ProcessLabel;
+        if (apparmorProfile != null) process.ApparmorProfile = apparmorProfile;
+        if (processLabel != null) process.SelinuxLabel = processLabel;
 
         return ExecOperation.Exec(store, new ExecOptions
         {

@@ -3,6 +3,7 @@ using MyDocker.Runtime.Hooks;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Process;
 using MyDocker.Runtime.Rootfs;
+using MyDocker.Runtime.Seccomp;
 using MyDocker.Runtime.State;
 using MyDocker.Runtime.Terminal;
 using MyDocker.Spec;
@@ -51,10 +52,12 @@ public static unsafe class ContainerInit
         string? stateJson = null;
         int slaveFd = -1;
         int procFd;
+        SeccompFilter? seccomp;
         try
         {
-            MountNamespaceJoin.EnterIfAsked();
             config = ReadConfig(configFd);
+            seccomp = UserProgram.BuildSeccomp(config); // before any mount namespace change: libseccomp is the host's
+            MountNamespaceJoin.EnterIfAsked();
             var process = config.Process ?? throw new MyDockerException("config.json: process: required to create a container");
 
             channel.Expect(SyncChannel.Go, "runtime");
@@ -129,7 +132,7 @@ public static unsafe class ContainerInit
             }
             catch (MyDockerException e) { return UserProgram.Die(e.Message); }
         }
-        return UserProgram.Exec(config, path, slaveFd);
+        return UserProgram.Exec(config, path, slaveFd, seccomp: seccomp);
     }
 
     internal static Config ReadConfig(int fd)

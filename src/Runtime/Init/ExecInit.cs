@@ -1,5 +1,6 @@
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Process;
+using MyDocker.Runtime.Seccomp;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
 
@@ -24,10 +25,12 @@ public static class ExecInit
         Config config;
         string path;
         int slaveFd = -1;
+        SeccompFilter? seccomp;
         try
         {
-            MountNamespaceJoin.EnterIfAsked();
             config = ContainerInit.ReadConfig(configFd);
+            seccomp = UserProgram.BuildSeccomp(config); // runc applies the container's filter to exec'd processes too
+            MountNamespaceJoin.EnterIfAsked();
             var process = config.Process ?? throw new MyDockerException("exec: no process");
             channel.Expect(SyncChannel.Go, "runtime");
             if (process.Terminal) slaveFd = ConsoleSetup.Create("/", process, consoleFd);
@@ -44,6 +47,6 @@ public static class ExecInit
             ContainerInit.TrySend(channel, SyncChannel.ErrorPrefix + "exec: " + e.Message);
             return 1;
         }
-        return UserProgram.Exec(config, path, slaveFd, channel);
+        return UserProgram.Exec(config, path, slaveFd, channel, seccomp);
     }
 }

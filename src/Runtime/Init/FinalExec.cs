@@ -11,7 +11,7 @@ namespace MyDocker.Runtime.Init;
 /// </summary>
 public static unsafe class FinalExec
 {
-    public static void Exec(string path, List<string> args, List<string> env, int preserveFds)
+    public static void Exec(string path, List<string> args, List<string> env, int preserveFds, Seccomp.SeccompFilter? seccomp = null)
     {
         // Every fd from 3 (+ preserved ones) closes at exec: no runtime descriptor reaches the container.
         Libc.CloseRangeCloexec(3 + preserveFds);
@@ -26,6 +26,8 @@ public static unsafe class FinalExec
         {
             nint* argv = ToNative(args, allocs);
             nint* envp = ToNative(env, allocs);
+            // config-linux.md "Seccomp": the very last step before execve, so the filter sees only the user program.
+            seccomp?.Load();
             Libc.Execve(path, argv, envp);
             throw Libc.Fail($"exec {path}");
         }

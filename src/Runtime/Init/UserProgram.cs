@@ -1,3 +1,5 @@
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Seccomp;
 using MyDocker.Runtime.Terminal;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
@@ -11,21 +13,41 @@ namespace MyDocker.Runtime.Init;
 /// </summary>
 public static class UserProgram
 {
+    /// <summary>
+    /// Builds the seccomp filter early: libseccomp is loaded from the HOST's filesystem, so this must
+    /// happen before pivot_root or joining the container's mount namespace. Warnings go to stderr.
+    /// </summary>
+    public static SeccompFilter? BuildSeccomp(Config config)
+    {
+        if (config.Linux?.Seccomp is not { } spec) return null;
+        var filter = SeccompFilter.Build(spec);
+        foreach (string w in filter.Warnings) Console.Error.WriteLine($"mydocker: warning: {w}");
+        return filter;
+    }
+
     /// <param name="channel">exec only: still open (close-on-exec), so the runtime learns of an error here,
     /// and sees it close at the moment execve succeeds.</param>
-    public static int Exec(Config config, string path, int slaveFd, Process.SyncChannel? channel = null)
+    public static int Exec(Config config, string path, int slaveFd, Process.SyncChannel? channel = null, SeccompFilter? seccomp = null)
     {
         try
         {
             var process = config.Process!;
             if (slaveFd >= 0) ControllingTerminal.Attach(slaveFd);
+            // Without no_new_privs only a process with CAP_SYS_ADMIN may load a filter: do it while still root (runc's order).
+            if (seccomp != null && !process.NoNewPrivileges)
+            {
+                seccomp.Load();
+                seccomp = null;
+            }
             ProcessIdentity.Apply(process.User);
             Directory.SetCurrentDirectory(process.Cwd);
             var env = process.Env ?? new List<string>();
             if (!env.Any(e => e.StartsWith("HOME=")))
                 env = [.. env, "HOME=" + ProcessIdentity.HomeOf(process.User.Uid)];
             int preserve = int.TryParse(Environment.GetEnvironmentVariable(InitEnvironment.PreserveFds), out int n) ? n : 0;
-            FinalExec.Exec(path, process.Args!, env, preserve);
+            if (process.NoNewPrivileges)
+                Libc.Check(Libc.Prctl(Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "process.noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS)");
+            FinalExec.Exec(path, process.Args!, env, preserve, seccomp);
             return 127; // not reached: Exec returns only by throwing
         }
         catch (MyDockerException e) { return Die(e.Message, channel); }
