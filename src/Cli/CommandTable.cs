@@ -25,6 +25,7 @@ public static class CommandTable
             "init" => InitCommand.Run(),
             "spec" => SpecCommand.Run(ctx),
             "exec" => ExecCommand.Run(ctx),
+            "features" => FeaturesCommand.Run(ctx),
             _ => throw new MyDockerException($"unknown command \"{verb}\" (see mydocker help)"),
         };
     }

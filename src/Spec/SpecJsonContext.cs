@@ -17,6 +17,7 @@ namespace MyDocker.Spec;
     RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(Config))]
 [JsonSerializable(typeof(State))]
+[JsonSerializable(typeof(Features))]
 [JsonSerializable(typeof(Process))]
 [JsonSerializable(typeof(Resources))]
 public partial class SpecJsonContext : JsonSerializerContext

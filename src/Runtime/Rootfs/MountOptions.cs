@@ -49,6 +49,9 @@ public sealed class MountOptions
         ["rbind"] = (false, MS_BIND | MS_REC),
     };
 
+    /// <summary>Every option name Parse understands as a flag (the rest goes to the data string), for `features`.</summary>
+    public static IEnumerable<string> KnownFlagOptions => FlagOptions.Keys.Concat(PropagationOptions.Keys).Append("tmpcopyup");
+
     /// <summary>The propagation types by name, shared with linux.rootfsPropagation.</summary>
     public static readonly IReadOnlyDictionary<string, ulong> PropagationOptions = new Dictionary<string, ulong>
     {

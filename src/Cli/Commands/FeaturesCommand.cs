@@ -1,0 +1,18 @@
+using System.Reflection;
+using System.Text.Json;
+using MyDocker.Runtime.Features;
+using MyDocker.Spec;
+
+namespace MyDocker.Cli;
+
+/// <summary>`mydocker features`: the runtime-spec features document (features.md) as JSON.</summary>
+public static class FeaturesCommand
+{
+    public static int Run(CommandContext ctx)
+    {
+        if (!ctx.Args.AtEnd) throw new MyDockerException($"features: unexpected argument \"{ctx.Args.Peek}\"");
+        string version = typeof(FeaturesCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        Console.Out.WriteLine(JsonSerializer.Serialize(FeaturesReport.Build(version), SpecJsonContext.Default.Features));
+        return 0;
+    }
+}
