@@ -66,6 +66,16 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public void Fields_the_host_cannot_honour_are_refused()
+    {
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c => c["linux"]!["intelRdt"] = new System.Text.Json.Nodes.JsonObject { ["closID"] = "x" }), "rdt"),
+            "linux.intelRdt: Intel RDT is not supported");
+        Assert.False(File.Exists("/sys/fs/selinux/enforce"), "this test expects a host without SELinux");
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c => c["linux"]!["mountLabel"] = "system_u:object_r:container_file_t:s0"), "label"),
+            "linux.mountLabel: SELinux is not enabled");
+    }
+
+    [Fact]
     public void An_unknown_flag_and_a_missing_id_are_errors()
     {
         AssertCleanFailure(rt.Mydocker("create", "--bogus", "x"), "--bogus");

@@ -37,6 +37,20 @@ public sealed class MountTests(RuntimeFixture fx) : IDisposable
         Assert.Contains("Read-only file system", w.Stdout);
     }
 
+    [Theory]
+    [InlineData("unbindable", "unbindable")]
+    [InlineData("rshared", "shared:")]
+    [InlineData("private", null)]
+    public void Root_propagation_is_applied_to_the_new_root(string value, string? expected)
+    {
+        var r = rt.Run(["cat", "/proc/self/mountinfo"], c => c["linux"]!["rootfsPropagation"] = value);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        string root = r.Stdout.Split('\n').First(l => l.Split(' ') is { Length: > 5 } f && f[4] == "/");
+        string optional = string.Join(' ', root.Split(" - ")[0].Split(' ').Skip(6));
+        if (expected == null) Assert.Equal("", optional.Trim());
+        else Assert.Contains(expected, optional);
+    }
+
     [Fact]
     public void Configured_mounts_have_their_types_and_options()
     {

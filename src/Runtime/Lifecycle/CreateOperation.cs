@@ -130,6 +130,7 @@ public static class CreateOperation
     /// <summary>What create needs beyond a valid config: a rootfs on disk, a process, a mount namespace, id maps.</summary>
     private static void CheckRunnable(Config config, string bundle)
     {
+        HostSupport.Check(config);
         if (config.Process == null) throw new MyDockerException("config.json: process: required to create a container");
         if (config.Process.Args == null || config.Process.Args.Count == 0)
             throw new MyDockerException("config.json: process.args: must not be empty");

@@ -29,6 +29,9 @@ public static class RootPropagation
     /// </summary>
     public static void PrepareBeforeMounts(ulong flags, string rootfs)
     {
+        // An unbindable "/" would refuse the bind of the rootfs onto itself (EINVAL): until the
+        // pivot, use private instead; ApplyAfterPivot makes the new "/" unbindable.
+        if ((flags & MS_UNBINDABLE) != 0) flags = (flags & ~MS_UNBINDABLE) | MS_PRIVATE;
         if (Mount(null, "/", null, flags, null) < 0)
             throw Fail($"linux.rootfsPropagation: set propagation of / to {Remount.Describe(flags)}");
 
