@@ -126,12 +126,16 @@ public sealed class LifecycleTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
-    public void Delete_of_a_created_container_kills_its_waiting_process()
+    public void Delete_of_a_created_container_needs_force_and_kills_its_waiting_process()
     {
         string bundle = rt.Bundle(["sleep", "60"]);
         Assert.Equal(0, rt.Mydocker("create", "--bundle", bundle, "waiting").ExitCode);
         int pid = State("waiting")["pid"]!.GetValue<int>();
-        Assert.Equal(0, rt.Mydocker("delete", "waiting").ExitCode);
+        var refused = rt.Mydocker("delete", "waiting");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Equal("mydocker: cannot delete container \"waiting\": it is created (stop it first, or use --force)\n", refused.Stderr);
+        Assert.Equal("created", State("waiting")["status"]!.GetValue<string>());
+        Assert.Equal(0, rt.Mydocker("delete", "--force", "waiting").ExitCode);
         Assert.Empty(rt.ContainerDirs());
         WaitFor(() => !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z"));
     }

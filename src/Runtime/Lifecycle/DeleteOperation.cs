@@ -5,8 +5,9 @@ using MyDocker.Spec;
 namespace MyDocker.Runtime.Lifecycle;
 
 /// <summary>
-/// runtime.md "delete": remove what create made. A running container is refused unless --force,
-/// which kills it first. A created (never started) container is killed and removed, like runc.
+/// runtime.md "delete": remove what create made. A container that is not stopped — running, paused,
+/// or created and never started — is refused unless --force, which kills it first. (runc removes a
+/// created container without --force; the spec says that MUST be an error, and we follow the spec.)
 /// `delete --force` of an unknown container succeeds: engines call it to make sure a container is gone.
 /// </summary>
 public static class DeleteOperation
@@ -21,7 +22,8 @@ public static class DeleteOperation
         }
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
-        if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
+        // runtime.md "delete": a container that is not stopped (created included) is refused without --force.
+        if (status is not ContainerStatus.Stopped && !force)
             throw new MyDockerException($"cannot delete container \"{id}\": it is {status} (stop it first, or use --force)");
         if (status != ContainerStatus.Stopped && !ProcessHandle.KillAndWait(record, 10_000))
             throw new MyDockerException($"cannot delete container \"{id}\": its process did not exit after SIGKILL");
