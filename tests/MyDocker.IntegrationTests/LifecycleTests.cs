@@ -141,6 +141,19 @@ public sealed class LifecycleTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public void A_config_without_process_can_be_created_but_not_started()
+    {
+        string bundle = rt.Bundle(["true"], c => c.Remove("process"));
+        Assert.Equal(0, rt.Mydocker("create", "--bundle", bundle, "noproc").ExitCode);
+        Assert.Equal("created", State("noproc")["status"]!.GetValue<string>());
+        var r = rt.Mydocker("start", "noproc");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Equal("mydocker: cannot start container \"noproc\": its config.json has no process\n", r.Stderr);
+        Assert.Equal("created", State("noproc")["status"]!.GetValue<string>());
+        Assert.Equal(0, rt.Mydocker("delete", "--force", "noproc").ExitCode);
+    }
+
+    [Fact]
     public void Kill_of_a_stopped_container_is_an_error()
     {
         string bundle = rt.Bundle(["true"]);

@@ -58,7 +58,7 @@ public static unsafe class ContainerInit
             config = ReadConfig(configFd);
             seccomp = UserProgram.BuildSeccomp(config); // before any mount namespace change: libseccomp is the host's
             MountNamespaceJoin.EnterIfAsked();
-            var process = config.Process ?? throw new MyDockerException("config.json: process: required to create a container");
+            var process = config.Process; // null: a container that can be created but never started
 
             channel.Expect(SyncChannel.Go, "runtime");
 
@@ -82,7 +82,7 @@ public static unsafe class ContainerInit
                 HookRunner.RunAll("createContainer", config.Hooks!.CreateContainer, stateJson);
             }
 
-            if (process.Terminal)
+            if (process?.Terminal == true)
                 slaveFd = ConsoleSetup.Create(rootfs, process, consoleFd);
 
             if (Environment.GetEnvironmentVariable(InitEnvironment.NoPivot) == "1")
@@ -96,8 +96,7 @@ public static unsafe class ContainerInit
             if (config.Linux?.Namespaces?.Any(n => n.Type == "network" && string.IsNullOrEmpty(n.Path)) == true)
                 Loopback.Up();
 
-            var args = process.Args!;
-            path = ExecutableLookup.Find(args[0], process.Env ?? new List<string>(), process.Cwd);
+            path = process == null ? "" : ExecutableLookup.Find(process.Args![0], process.Env ?? new List<string>(), process.Cwd);
 
             channel.Send(SyncChannel.Ready);
         }
@@ -122,6 +121,7 @@ public static unsafe class ContainerInit
         Libc.Close(fifoFd);
         Libc.Close(procFd);
 
+        if (config.Process == null) return UserProgram.Die("config.json has no process to start");
         if (stateJson != null && config.Hooks!.StartContainer is { Count: > 0 } startHooks)
         {
             try

@@ -58,6 +58,7 @@ public static class CreateOperation
             Annotations = config.Annotations,
             HasPoststartHooks = config.Hooks?.Poststart is { Count: > 0 },
             HasPoststopHooks = config.Hooks?.Poststop is { Count: > 0 },
+            HasProcess = config.Process != null,
         };
         int pid = -1;
         try
@@ -131,8 +132,8 @@ public static class CreateOperation
     private static void CheckRunnable(Config config, string bundle)
     {
         HostSupport.Check(config);
-        if (config.Process == null) throw new MyDockerException("config.json: process: required to create a container");
-        if (config.Process.Args == null || config.Process.Args.Count == 0)
+        // runtime.md: a config without "process" may be created; only `start` must then fail.
+        if (config.Process is { } process && (process.Args == null || process.Args.Count == 0))
             throw new MyDockerException("config.json: process.args: must not be empty");
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path));
         if (!Directory.Exists(rootfs)) throw new MyDockerException($"config.json: root.path: {rootfs}: no such directory");

@@ -17,6 +17,8 @@ public static unsafe class StartOperation
         string status = ContainerStatus.Probe(store, record);
         if (status != ContainerStatus.Created)
             throw new MyDockerException($"cannot start container \"{id}\": it is {status}, not created");
+        if (!record.HasProcess)
+            throw new MyDockerException($"cannot start container \"{id}\": its config.json has no process");
 
         string fifoPath = Path.Combine(store.DirOf(id), StateStore.FifoFile);
         // Non-blocking open: a plain one would hang for ever if init died in the meantime.
