@@ -4,6 +4,7 @@ using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Process;
 using MyDocker.Runtime.Rootfs;
 using MyDocker.Runtime.Seccomp;
+using MyDocker.Runtime.Security;
 using MyDocker.Runtime.State;
 using MyDocker.Runtime.Terminal;
 using MyDocker.Spec;
@@ -68,6 +69,9 @@ public static unsafe class ContainerInit
             // exec.fifo is reopened later through the host's /proc: after pivot_root the container may have none.
             procFd = Libc.Check(Libc.Open("/proc", Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0), "opening /proc");
 
+            // Labels are checked against the host's /sys and written through its /proc: before any mount.
+            ProcessSecurity.ApplyLabels(config);
+
             string rootfs = config.Root!.Path;
             RootfsSetup.Prepare(config, rootfs, Environment.GetEnvironmentVariable(InitEnvironment.BundleDir));
 
@@ -90,6 +94,8 @@ public static unsafe class ContainerInit
             else
                 RootfsSetup.PivotRoot(rootfs);
             if (slaveFd >= 0) ConsoleSetup.BindDevConsole(slaveFd);
+            // config-linux.md "Sysctl": the container's /proc/sys, before readonlyPaths make it read-only.
+            Sysctl.Apply(config);
             RootfsSetup.Finish(config);
 
             SetNames(config);
@@ -97,6 +103,9 @@ public static unsafe class ContainerInit
                 Loopback.Up();
 
             path = process == null ? "" : ExecutableLookup.Find(process.Args![0], process.Env ?? new List<string>(), process.Cwd);
+            // oomScoreAdj, rlimits, ioPriority, scheduler, personality, the bounding set: a value the
+            // host refuses fails `create` here, cleanly, rather than `start`.
+            if (process != null) ProcessSecurity.BeforeIdentity(config);
 
             channel.Send(SyncChannel.Ready);
         }

@@ -1,6 +1,7 @@
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Process;
 using MyDocker.Runtime.Seccomp;
+using MyDocker.Runtime.Security;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
 
@@ -35,6 +36,8 @@ public static class ExecInit
             channel.Expect(SyncChannel.Go, "runtime");
             if (process.Terminal) slaveFd = ConsoleSetup.Create("/", process, consoleFd);
             path = ExecutableLookup.Find(process.Args![0], process.Env ?? new List<string>(), process.Cwd);
+            ProcessSecurity.ApplyLabels(config);
+            ProcessSecurity.BeforeIdentity(config);
             channel.Send(SyncChannel.Ready);
         }
         catch (MyDockerException e)

@@ -1,5 +1,6 @@
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Seccomp;
+using MyDocker.Runtime.Security;
 using MyDocker.Runtime.Terminal;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
@@ -45,8 +46,9 @@ public static class UserProgram
             if (!env.Any(e => e.StartsWith("HOME=")))
                 env = [.. env, "HOME=" + ProcessIdentity.HomeOf(process.User.Uid)];
             int preserve = int.TryParse(Environment.GetEnvironmentVariable(InitEnvironment.PreserveFds), out int n) ? n : 0;
-            if (process.NoNewPrivileges)
-                Libc.Check(Libc.Prctl(Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "process.noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS)");
+            // Capabilities (effective, permitted, inheritable, ambient) and no_new_privs: per thread, so here,
+            // on the thread that calls execve.
+            ProcessSecurity.AfterIdentity(config);
             FinalExec.Exec(path, process.Args!, env, preserve, seccomp);
             return 127; // not reached: Exec returns only by throwing
         }

@@ -132,6 +132,7 @@ public static class CreateOperation
     private static void CheckRunnable(Config config, string bundle)
     {
         HostSupport.Check(config);
+        Security.Sysctl.CheckHostNetwork(config);
         // runtime.md: a config without "process" may be created; only `start` must then fail.
         if (config.Process is { } process && (process.Args == null || process.Args.Count == 0))
             throw new MyDockerException("config.json: process.args: must not be empty");
