@@ -126,7 +126,8 @@ public static unsafe class ContainerInit
         if (fifo < 0) return UserProgram.Die(Libc.Fail("opening exec.fifo").Message);
         byte zero = (byte)'0';
         Libc.Write(fifo, &zero, 1);
-        Libc.Close(fifo);
+        // `fifo` stays open: it is close-on-exec, so `start` sees it close at the moment the user
+        // program is exec'd (or init dies), and can run poststart hooks after that, as config.md asks.
         Libc.Close(fifoFd);
         Libc.Close(procFd);
 

@@ -11,6 +11,23 @@ namespace MyDocker.Runtime.Lifecycle;
 /// </summary>
 public static unsafe class StartOperation
 {
+    /// <summary>
+    /// init keeps its end of the fifo open, close-on-exec: end-of-file here means the user program
+    /// was exec'd (or init died). Bounded, so a hanging startContainer hook cannot hang `start`.
+    /// </summary>
+    private static void WaitForExec(int fd, ContainerRecord record)
+    {
+        var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        byte b;
+        while (DateTime.UtcNow < deadline)
+        {
+            int r = Libc.Poll(&pfd, 1, 100);
+            if (r > 0 && ((pfd.Revents & Libc.POLLHUP) != 0 || Libc.Read(fd, &b, 1) == 0)) return;
+            if (!ProcStat.IsAlive(record.Pid, record.PidStartTime)) return;
+        }
+    }
+
     public static void Start(StateStore store, string id, Action<string>? warn = null)
     {
         var record = store.Load(id);
@@ -39,11 +56,14 @@ public static unsafe class StartOperation
                     throw new MyDockerException($"cannot start container \"{id}\": its init process exited");
             }
         }
-        finally
+        catch
         {
             Libc.Close(fd);
+            throw;
         }
         Libc.Unlink(fifoPath);
+        WaitForExec(fd, record);
+        Libc.Close(fd);
         record.Started = true;
         store.Save(record);
         if (record.HasPoststartHooks)
