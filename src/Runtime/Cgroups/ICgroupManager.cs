@@ -1,0 +1,77 @@
+using MyDocker.Runtime.Cgroups.Stats;
+using MyDocker.Spec.Model;
+
+namespace MyDocker.Runtime.Cgroups;
+
+/// <summary>
+/// The cgroups of one container (config-linux.md "Control groups"), in every hierarchy of the host.
+/// Errors are MyDockerException with one line naming the config field, e.g.
+/// "linux.resources.memory.limit: writing memory.limit_in_bytes: Device or resource busy".
+/// </summary>
+public interface ICgroupManager
+{
+    /// <summary>The container's cgroup directories, one per hierarchy (v1 ones, then the v2 one): store them in the record.</summary>
+    string[] Paths { get; }
+
+    /// <summary>The directories <see cref="Create"/> made, outermost first (intermediate ones included): store them too, for Destroy.</summary>
+    string[] CreatedPaths { get; }
+
+    /// <summary>mkdir -p of the container's cgroup in every hierarchy; idempotent.</summary>
+    void Create();
+
+    /// <summary>Create time: every field of linux.resources (null: none), and the device rules, which always apply.</summary>
+    void Apply(Resources? r);
+
+    /// <summary>`update`: only the fields set in <paramref name="r"/>; devices only when it has any; memory.checkBeforeUpdate honoured.</summary>
+    void Update(Resources r);
+
+    /// <summary>Moves a process (with all its threads) into the cgroup in every hierarchy: before init runs user code.</summary>
+    void AddProcess(int pid);
+
+    /// <summary>Kills whatever is left in the cgroups and removes every directory made for the container, innermost first.</summary>
+    void Destroy();
+
+    void Freeze();
+    void Thaw();
+    bool IsFrozen();
+
+    /// <summary>Every process in the container's cgroup and its sub-cgroups, sorted.</summary>
+    IReadOnlyList<int> Pids();
+
+    /// <summary>Signals every process (`kill --all`); SIGKILL uses cgroup.kill where the kernel has it.</summary>
+    void Signal(int sig);
+
+    /// <summary>runc's `events --stats` data.</summary>
+    CgroupStats Stats();
+}
+
+/// <summary>Where managers come from.</summary>
+public static class CgroupManager
+{
+    /// <summary>
+    /// The manager of a new (or known) container from its config: the host layout is detected once
+    /// per process. <paramref name="warn"/> receives warnings (ignored fields); default: stderr.
+    /// </summary>
+    public static ICgroupManager For(string containerId, Linux? linux, Action<string>? warn = null) =>
+        new FsCgroupManager(containerId, linux, CgroupLayout.Current, CgroupFiles.Real, warn);
+
+    /// <summary>
+    /// The manager of an existing container from the directories stored in its record
+    /// (<see cref="ICgroupManager.Paths"/>, <see cref="ICgroupManager.CreatedPaths"/>): what delete,
+    /// pause, resume, ps, kill --all, update and events should use, since a relative cgroupsPath
+    /// depends on the cgroup of the `mydocker` that ran create.
+    /// </summary>
+    public static ICgroupManager Open(string containerId, Linux? linux, IReadOnlyList<string> paths, IReadOnlyList<string>? createdPaths, Action<string>? warn = null) =>
+        new FsCgroupManager(containerId, linux, CgroupLayout.Current, CgroupFiles.Real, warn, paths, createdPaths);
+
+    /// <summary>For tests: any layout and file layer (a directory tree built like a cgroupfs).</summary>
+    public static ICgroupManager For(string containerId, Linux? linux, CgroupLayout layout, CgroupFiles files, Action<string>? warn = null) =>
+        new FsCgroupManager(containerId, linux, layout, files, warn);
+
+    /// <summary>For tests: <see cref="Open(string, Linux?, IReadOnlyList{string}, IReadOnlyList{string}?, Action{string}?)"/> on any layout and file layer.</summary>
+    public static ICgroupManager Open(string containerId, Linux? linux, IReadOnlyList<string> paths, IReadOnlyList<string>? createdPaths,
+        CgroupLayout layout, CgroupFiles files, Action<string>? warn = null) =>
+        new FsCgroupManager(containerId, linux, layout, files, warn, paths, createdPaths);
+
+    public static void DefaultWarn(string message) => Console.Error.WriteLine($"mydocker: warning: {message}");
+}
