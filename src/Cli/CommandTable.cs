@@ -26,6 +26,11 @@ public static class CommandTable
             "spec" => SpecCommand.Run(ctx),
             "exec" => ExecCommand.Run(ctx),
             "features" => FeaturesCommand.Run(ctx),
+            "pause" => PauseCommand.Run(ctx),
+            "resume" => ResumeCommand.Run(ctx),
+            "ps" => PsCommand.Run(ctx),
+            "events" => EventsCommand.Run(ctx),
+            "update" => UpdateCommand.Run(ctx),
             _ => throw new MyDockerException($"unknown command \"{verb}\" (see mydocker help)"),
         };
     }

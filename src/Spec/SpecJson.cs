@@ -49,6 +49,10 @@ public static class SpecJson
     public static Process DeserializeProcess(string json, string documentName = "process.json") =>
         Read(json, SpecJsonContext.Default.Process, documentName);
 
+    /// <summary>linux.resources alone, as `update --resources` receives it.</summary>
+    public static Resources DeserializeResources(string json, string documentName = "resources.json") =>
+        Read(json, SpecJsonContext.Default.Resources, documentName);
+
     private static T Read<T>(string json, JsonTypeInfo<T> typeInfo, string documentName) where T : class =>
         JsonReading.Read(json, typeInfo, documentName);
 }

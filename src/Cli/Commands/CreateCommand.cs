@@ -10,7 +10,7 @@ public static class CreateCommand
     public static int Run(CommandContext ctx)
     {
         var o = ParseCreateFlags(ctx, "create", out _);
-        CreateOperation.Create(new StateStore(ctx.Global.Root), o, ctx.Log.Debug);
+        CreateOperation.Create(new StateStore(ctx.Global.Root), o, ctx.Log.Debug, ctx.Log.Warn);
         return 0;
     }
 

@@ -15,6 +15,13 @@ public static class HelpCommand
           state     print the state of a container (JSON)
           kill      send a signal to the container's init process
           delete    remove a container (--force: kill it first)
+          exec      run another process in a running container
+          ps        list the processes of a container
+          pause     freeze a container (cgroup freezer)
+          resume    thaw a paused container
+          events    print a container's resource usage (--stats: once)
+          update    change a running container's resource limits
+          features  print what this runtime supports (runtime-spec features.md)
           list      list the containers under --root
           spec      write a default config.json
           version   print the version

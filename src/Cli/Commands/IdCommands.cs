@@ -58,12 +58,14 @@ public static class KillCommand
 {
     public static int Run(CommandContext ctx)
     {
+        bool all = false;
         string id = IdArgs.Single(ctx, "kill", (name, _) =>
         {
-            if (name is not ("a" or "all")) throw new MyDockerException($"kill: unknown flag --{name}");
+            if (name is "a" or "all") all = true;
+            else throw new MyDockerException($"kill: unknown flag --{name}");
         });
         int signal = IdArgs.Extra.Count > 0 ? Signals.Parse(IdArgs.Extra[0]) : Signals.SIGTERM;
-        KillOperation.Kill(new StateStore(ctx.Global.Root), id, signal);
+        KillOperation.Kill(new StateStore(ctx.Global.Root), id, signal, all);
         return 0;
     }
 }
@@ -80,6 +82,28 @@ public static class DeleteCommand
             else throw new MyDockerException($"delete: unknown flag --{name}");
         });
         DeleteOperation.Delete(new StateStore(ctx.Global.Root), id, force, ctx.Log.Warn);
+        return 0;
+    }
+}
+
+/// <summary>`mydocker pause ID`: freeze every process of the container (cgroup freezer).</summary>
+public static class PauseCommand
+{
+    public static int Run(CommandContext ctx)
+    {
+        string id = IdArgs.Single(ctx, "pause");
+        PauseOperation.Pause(new StateStore(ctx.Global.Root), id);
+        return 0;
+    }
+}
+
+/// <summary>`mydocker resume ID`: thaw a paused container.</summary>
+public static class ResumeCommand
+{
+    public static int Run(CommandContext ctx)
+    {
+        string id = IdArgs.Single(ctx, "resume");
+        PauseOperation.Resume(new StateStore(ctx.Global.Root), id);
         return 0;
     }
 }

@@ -1,3 +1,4 @@
+using MyDocker.Runtime.Cgroups;
 using MyDocker.Runtime.Hooks;
 using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
@@ -38,9 +39,10 @@ public sealed class CreateOptions
 /// </summary>
 public static class CreateOperation
 {
-    public static ContainerRecord Create(StateStore store, CreateOptions o, Action<string> debug)
+    public static ContainerRecord Create(StateStore store, CreateOptions o, Action<string> debug, Action<string>? warn = null)
     {
         ContainerId.Validate(o.Id);
+        warn ??= CgroupManager.DefaultWarn;
         string bundle = Path.GetFullPath(o.Bundle);
         if (!Directory.Exists(bundle)) throw new MyDockerException($"bundle {bundle}: no such directory");
         Config config = o.Config ?? ConfigLoader.Load(bundle);
@@ -61,8 +63,17 @@ public static class CreateOperation
             HasProcess = config.Process != null,
         };
         int pid = -1;
+        ICgroupManager? cgroups = null;
         try
         {
+            // config-linux.md "Control groups": made and limited before init exists, so init is
+            // limited from its first instruction of setup; it joins below, before "go".
+            cgroups = CgroupManager.For(o.Id, config.Linux, warn);
+            cgroups.Create();
+            record.CgroupPaths = cgroups.Paths;
+            record.CgroupCreatedPaths = cgroups.CreatedPaths;
+            cgroups.Apply(config.Linux?.Resources);
+
             store.SaveConfig(o.Id, config);
             store.Save(record);
             string fifo = Path.Combine(dir, StateStore.FifoFile);
@@ -102,6 +113,7 @@ public static class CreateOperation
                 debug($"init started, pid {pid}");
                 record.Pid = pid;
                 record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
+                cgroups.AddProcess(pid);
                 store.Save(record);
 
                 channel.Send(SyncChannel.Go);
@@ -123,6 +135,8 @@ public static class CreateOperation
         catch
         {
             if (pid > 0) KillAndReap(pid);
+            try { cgroups?.Destroy(); }
+            catch (MyDockerException e) { warn(e.Message); }
             store.Remove(o.Id);
             throw;
         }

@@ -77,6 +77,8 @@ public static class ExecOperation
                 debug($"exec: process {pid} joined the namespaces of {record.Pid}");
                 try
                 {
+                    // Into the container's cgroups before it runs anything of its own.
+                    ContainerCgroups.Of(record)?.AddProcess(pid);
                     channel.Send(SyncChannel.Go);
                     channel.Expect(SyncChannel.Ready, "exec init");
                     // The channel closes when execve succeeds (close-on-exec); an error line comes otherwise.

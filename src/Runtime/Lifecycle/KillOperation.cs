@@ -7,12 +7,18 @@ namespace MyDocker.Runtime.Lifecycle;
 /// <summary>runtime.md "kill": signal the container's init process; an error if it is not created or running.</summary>
 public static class KillOperation
 {
-    public static void Kill(StateStore store, string id, int signal)
+    public static void Kill(StateStore store, string id, int signal, bool all = false)
     {
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status is not (ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused))
             throw new MyDockerException($"cannot kill container \"{id}\": it is {status}");
+        if (all)
+        {
+            // --all: every process of the container's cgroup (runc's kill --all), e.g. without a pid namespace.
+            ContainerCgroups.Require(record, "kill --all").Signal(signal);
+            return;
+        }
         if (!ProcessHandle.TrySignal(record, signal, out int errno))
             throw new MyDockerException($"cannot kill container \"{id}\": {Libc.StrError(errno)}", errno);
     }

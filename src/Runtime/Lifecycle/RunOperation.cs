@@ -31,7 +31,7 @@ public static unsafe class RunOperation
             NoPivot = options.NoPivot,
         };
 
-        var record = CreateOperation.Create(store, createOptions, debug);
+        var record = CreateOperation.Create(store, createOptions, debug, warn);
         int master = -1;
         bool keep = false;
         try

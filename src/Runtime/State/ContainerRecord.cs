@@ -24,6 +24,9 @@ public sealed class ContainerRecord
     /// <summary>The config has poststart / poststop hooks: only then do start and delete read the saved config.</summary>
     public bool HasPoststartHooks { get; set; }
     public bool HasPoststopHooks { get; set; }
+    /// <summary>The container's cgroup directories (one per hierarchy) and those create made (for delete).</summary>
+    public string[]? CgroupPaths { get; set; }
+    public string[]? CgroupCreatedPaths { get; set; }
     /// <summary>False when config.json has no "process": such a container can be created, never started.</summary>
     public bool HasProcess { get; set; } = true;
 }

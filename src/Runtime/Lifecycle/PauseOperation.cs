@@ -1,0 +1,26 @@
+using MyDocker.Runtime.State;
+using MyDocker.Spec;
+
+namespace MyDocker.Runtime.Lifecycle;
+
+/// <summary>`pause` / `resume` (runc's verbs, not in the spec): the freezer of the container's cgroup.</summary>
+public static class PauseOperation
+{
+    public static void Pause(StateStore store, string id)
+    {
+        var record = store.Load(id);
+        string status = ContainerStatus.Probe(store, record);
+        if (status != ContainerStatus.Running)
+            throw new MyDockerException($"cannot pause container \"{id}\": it is {status}, not running");
+        ContainerCgroups.Require(record, "pause").Freeze();
+    }
+
+    public static void Resume(StateStore store, string id)
+    {
+        var record = store.Load(id);
+        string status = ContainerStatus.Probe(store, record);
+        if (status != ContainerStatus.Paused)
+            throw new MyDockerException($"cannot resume container \"{id}\": it is {status}, not paused");
+        ContainerCgroups.Require(record, "resume").Thaw();
+    }
+}
