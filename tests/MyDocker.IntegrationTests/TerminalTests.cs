@@ -32,6 +32,43 @@ public sealed class TerminalTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public unsafe void Create_sends_the_pty_master_over_the_console_socket_like_runc()
+    {
+        // The engine's side (conmon, containerd's shim): listen, receive the master, talk to the container.
+        using var listener = new MyDocker.Runtime.Terminal.ConsoleSocketListener();
+        string bundle = rt.Bundle(["sh", "-c", "tty; read line; echo got:$line; readlink /proc/self/fd/0"], c => c["process"]!["terminal"] = true);
+        var create = rt.Mydocker("create", "--console-socket", listener.SocketPath, "--bundle", bundle, "cs1");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        int master = listener.AcceptMaster(5000);
+        try
+        {
+            Assert.Equal(0, rt.Mydocker("start", "cs1").ExitCode);
+            byte[] input = "hello\n"u8.ToArray();
+            fixed (byte* p = input) MyDocker.Runtime.Interop.Libc.Write(master, p, input.Length);
+            var output = new System.Text.StringBuilder();
+            var buf = new byte[4096];
+            var until = DateTime.UtcNow.AddSeconds(10);
+            // Read until the container exits (EIO on the master) or 10 s pass; poll so a hang cannot block the test.
+            while (DateTime.UtcNow < until)
+            {
+                var pfd = new MyDocker.Runtime.Interop.Libc.PollFd { Fd = master, Events = MyDocker.Runtime.Interop.Libc.POLLIN };
+                if (MyDocker.Runtime.Interop.Libc.Poll(&pfd, 1, 200) <= 0) continue;
+                nint n;
+                fixed (byte* p = buf) n = MyDocker.Runtime.Interop.Libc.Read(master, p, buf.Length);
+                if (n <= 0) break; // EIO: the container exited and closed the slave
+                output.Append(System.Text.Encoding.UTF8.GetString(buf, 0, (int)n));
+            }
+            string text = output.ToString();
+            Assert.Contains("/dev/pts/0", text);  // `tty`: the container's own devpts, pty 0
+            Assert.Contains("got:hello", text);   // our input reached it through the master
+            Assert.Contains("/dev/pts/0\r\n", text.Substring(text.IndexOf("got:hello")));
+        }
+        finally { MyDocker.Runtime.Interop.Libc.Close(master); }
+        LifecycleTests.WaitFor(() => rt.Mydocker("state", "cs1").Stdout.Contains("\"stopped\""));
+        Assert.Equal(0, rt.Mydocker("delete", "cs1").ExitCode);
+    }
+
+    [Fact]
     public void Create_with_a_terminal_but_no_console_socket_is_refused()
     {
         string bundle = rt.Bundle(["sh"], c => c["process"]!["terminal"] = true);
