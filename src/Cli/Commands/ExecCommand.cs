@@ -1,4 +1,5 @@
 using MyDocker.Runtime.Lifecycle;
+using MyDocker.Runtime.Terminal;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
@@ -66,6 +67,7 @@ public static class ExecCommand
             process.Args = command.ToList();
             process.Terminal = tty;
             process.ConsoleSize = null;
+            if (tty && consoleSocket == null && !detach) CallerTerminal.CopySizeInto(process);
         }
         if (cwd != null) process.Cwd = cwd;
         if (env.Count > 0) process.Env = MergeEnv(process.Env, env);

@@ -18,6 +18,9 @@ public static unsafe class RunOperation
     {
         var config = ConfigLoader.Load(Path.GetFullPath(options.Bundle));
         bool ownConsole = config.Process?.Terminal == true && options.ConsoleSocket == null && !detach;
+        // The container's pty gets the caller's window size when it is made, not a moment later:
+        // the first thing a shell does may be to ask for it.
+        if (ownConsole) CallerTerminal.CopySizeInto(config.Process!);
         using var listener = ownConsole ? new ConsoleSocketListener() : null;
         var createOptions = listener == null ? options.WithConfig(config) : new CreateOptions
         {
