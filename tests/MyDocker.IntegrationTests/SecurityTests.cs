@@ -258,4 +258,37 @@ public sealed class SecurityTests(RuntimeFixture fx) : IDisposable
         AssertCreateFails(c => c["process"]!["selinuxLabel"] = "system_u:system_r:container_t:s0",
             "process.selinuxLabel: SELinux is not enabled on this host");
     }
+
+    [Fact]
+    public void Asking_for_a_capability_the_host_took_from_the_runtime_fails_create()
+    {
+        int lastCap = int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim());
+        ulong ours = Convert.ToUInt64(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("CapBnd:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], 16);
+        var all = new System.Text.Json.Nodes.JsonArray(MyDockerCapabilityNames.Take(lastCap + 1).Select(n => (System.Text.Json.Nodes.JsonNode)n!).ToArray());
+        string bundle = rt.Bundle(["true"], c => c["process"]!["capabilities"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["bounding"] = all.DeepClone(), ["effective"] = all.DeepClone(), ["permitted"] = all.DeepClone(),
+        });
+        var r = rt.Mydocker("run", "--bundle", bundle, "allcaps");
+        int missing = Enumerable.Range(0, lastCap + 1).FirstOrDefault(c => (ours & (1UL << c)) == 0, -1);
+        if (missing < 0)
+        {
+            Assert.True(r.ExitCode == 0, r.ToString()); // this host leaves the runtime every capability
+            return;
+        }
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Equal($"mydocker: process.capabilities: {MyDockerCapabilityNames[missing]} is not in the runtime's own bounding set: this host does not allow it\n", r.Stderr);
+        Assert.Empty(rt.ContainerDirs());
+    }
+
+    private static readonly string[] MyDockerCapabilityNames =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
+        "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    ];
 }

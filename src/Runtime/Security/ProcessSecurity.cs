@@ -53,9 +53,18 @@ public static unsafe class ProcessSecurity
             if (Libc.Prctl(Libc.PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) < 0)
                 throw Libc.Fail($"process.capabilities.bounding: dropping {CapabilityNames.Name(cap)} from the bounding set");
 
+        // A capability missing from our own bounding set (the host took it away from the runtime
+        // itself) can never be granted: fail `create` now rather than capset failing at `start`.
+        ulong wanted = plan.Effective | plan.Permitted | plan.Inheritable | plan.Ambient;
+        foreach (int cap in Enumerable.Range(0, plan.LastCap + 1))
+            if ((wanted & (1UL << cap)) != 0 && Libc.Prctl(PR_CAPBSET_READ, (nuint)cap, 0, 0, 0) == 0)
+                throw new MyDockerException($"process.capabilities: {CapabilityNames.Name(cap)} is not in the runtime's own bounding set: this host does not allow it");
+
         if (Libc.Prctl(Libc.PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
             throw Libc.Fail("process.capabilities: prctl(PR_SET_KEEPCAPS, 1)");
     }
+
+    private const int PR_CAPBSET_READ = 23;
 
     /// <summary>
     /// After setuid/setgid, as the container's user: clear keep-caps, capset the effective, permitted and
