@@ -152,5 +152,28 @@ public sealed class NamespaceTests(RuntimeFixture fx) : IDisposable
         Assert.All(lines.Skip(1), l => Assert.EndsWith(":/", l));
     }
 
+    [Fact]
+    public void Namespaces_not_listed_are_inherited_and_host_mounts_are_cleaned_up()
+    {
+        var bundle = rt.Bundle(["sleep", "60"], c =>
+        {
+            c["linux"]!["namespaces"] = new JsonArray();
+            c.Remove("hostname");
+        });
+        Assert.Equal(0, rt.Mydocker("run", "-d", "--bundle", bundle, "inherit").ExitCode);
+        int pid = StatePid(rt.Mydocker("state", "inherit").Stdout);
+        foreach (var ns in new[] { "mnt", "pid", "net", "uts", "ipc" })
+            Assert.Equal(new FileInfo($"/proc/self/ns/{ns}").LinkTarget, new FileInfo($"/proc/{pid}/ns/{ns}").LinkTarget);
+        // Its root is the rootfs (a chroot), and exec lands there too.
+        var ls = rt.Mydocker("exec", "inherit", "sh", "-c", "ls /; cat /proc/self/mountinfo | wc -l");
+        Assert.True(ls.ExitCode == 0, ls.ToString());
+        Assert.Contains("busybox", rt.Mydocker("exec", "inherit", "ls", "/bin").Stdout);
+        string rootfs = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, "config.json")))!["root"]!["path"]!.GetValue<string>();
+        Assert.Contains(File.ReadAllLines("/proc/self/mountinfo"), l => l.Split(' ')[4] == rootfs + "/proc");
+
+        Assert.Equal(0, rt.Mydocker("delete", "--force", "inherit").ExitCode);
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Split(' ')[4].StartsWith(rootfs));
+    }
+
     internal static int StatePid(string stateJson) => JsonNode.Parse(stateJson)!["pid"]!.GetValue<int>();
 }

@@ -73,7 +73,9 @@ public static unsafe class ContainerInit
             ProcessSecurity.ApplyLabels(config);
 
             string rootfs = config.Root!.Path;
-            RootfsSetup.Prepare(config, rootfs, Environment.GetEnvironmentVariable(InitEnvironment.BundleDir));
+            // No mount namespace listed: the runtime's (the host's) is inherited, config-linux.md "Namespaces".
+            bool hostMountNs = config.Linux?.Namespaces?.Any(n => n.Type == "mount") != true;
+            RootfsSetup.Prepare(config, rootfs, Environment.GetEnvironmentVariable(InitEnvironment.BundleDir), hostMountNs);
 
             if (LifecycleHooks.InitTakesPart(config))
             {
@@ -89,7 +91,9 @@ public static unsafe class ContainerInit
             if (process?.Terminal == true)
                 slaveFd = ConsoleSetup.Create(rootfs, process, consoleFd);
 
-            if (Environment.GetEnvironmentVariable(InitEnvironment.NoPivot) == "1")
+            if (hostMountNs)
+                HostNamespaceMounts.EnterRoot(rootfs); // chroot: pivot_root would swap the host's own root
+            else if (Environment.GetEnvironmentVariable(InitEnvironment.NoPivot) == "1")
                 PivotRoot.MoveRoot(rootfs); // --no-pivot: for rootfs on ramfs; weaker, see PivotRoot.MoveRoot
             else
                 RootfsSetup.PivotRoot(rootfs);

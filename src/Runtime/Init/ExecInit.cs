@@ -32,6 +32,9 @@ public static class ExecInit
             config = ContainerInit.ReadConfig(configFd);
             seccomp = UserProgram.BuildSeccomp(config); // runc applies the container's filter to exec'd processes too
             MountNamespaceJoin.EnterIfAsked();
+            // A container in the host's mount namespace lives in a chroot: so does what is exec'd into it.
+            if (config.Linux?.Namespaces?.Any(n => n.Type == "mount") != true)
+                Rootfs.HostNamespaceMounts.EnterRoot(config.Root!.Path);
             var process = config.Process ?? throw new MyDockerException("exec: no process");
             channel.Expect(SyncChannel.Go, "runtime");
             if (process.Terminal) slaveFd = ConsoleSetup.Create("/", process, consoleFd);

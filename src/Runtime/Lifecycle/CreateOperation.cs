@@ -4,6 +4,7 @@ using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Namespaces;
 using MyDocker.Runtime.Process;
+using MyDocker.Runtime.Rootfs;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
@@ -61,6 +62,7 @@ public static class CreateOperation
             HasPoststartHooks = config.Hooks?.Poststart is { Count: > 0 },
             HasPoststopHooks = config.Hooks?.Poststop is { Count: > 0 },
             HasProcess = config.Process != null,
+            MountsInHostNamespace = config.Linux?.Namespaces?.Any(n => n.Type == "mount") != true,
         };
         int pid = -1;
         ICgroupManager? cgroups = null;
@@ -137,6 +139,7 @@ public static class CreateOperation
             if (pid > 0) KillAndReap(pid);
             try { cgroups?.Destroy(); }
             catch (MyDockerException e) { warn(e.Message); }
+            if (record.MountsInHostNamespace) HostNamespaceMounts.UnmountUnder(record.Rootfs);
             store.Remove(o.Id);
             throw;
         }
@@ -155,8 +158,6 @@ public static class CreateOperation
         config.Root.Path = rootfs;
 
         var namespaces = config.Linux?.Namespaces ?? new List<Namespace>();
-        if (!namespaces.Any(n => n.Type == "mount"))
-            throw new MyDockerException("config.json: linux.namespaces: a mount namespace is required (the rootfs is set up inside it)");
         bool newUser = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
         if (newUser && ((config.Linux!.UidMappings?.Count ?? 0) == 0 || (config.Linux.GidMappings?.Count ?? 0) == 0))
             throw new MyDockerException("config.json: linux.uidMappings: a new user namespace needs both uidMappings and gidMappings");

@@ -32,6 +32,7 @@ public static class DeleteOperation
         var poststop = record.HasPoststopHooks ? store.LoadConfig(id).Hooks?.Poststop : null;
         // Also after a SIGKILL of the container: Destroy kills what is left in the cgroups, then rmdirs them.
         ContainerCgroups.Of(record, warn)?.Destroy();
+        if (record.MountsInHostNamespace) Rootfs.HostNamespaceMounts.UnmountUnder(record.Rootfs);
         store.Remove(id);
         if (poststop != null)
             LifecycleHooks.RunWarnOnly("poststop", poststop, LifecycleHooks.StateJson(record, ContainerStatus.Stopped), warn ?? (_ => { }));

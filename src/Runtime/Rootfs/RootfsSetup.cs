@@ -19,14 +19,17 @@ public static class RootfsSetup
     /// root.path. Relative bind-mount sources are taken from <paramref name="bundle"/> (or the
     /// current directory when null).
     /// </summary>
-    public static void Prepare(Config config, string rootfs, string? bundle = null)
+    /// <param name="inHostMountNamespace">No mount namespace of its own (see HostNamespaceMounts):
+    /// the host's propagation is left alone.</param>
+    public static void Prepare(Config config, string rootfs, string? bundle = null, bool inHostMountNamespace = false)
     {
         if (!Path.IsPathRooted(rootfs))
             throw new MyDockerException($"root.path: {rootfs} is not an absolute path");
         string realRootfs = RealPath(rootfs);
 
         // config-linux.md "rootfsPropagation" (default rslave: nothing leaks back to the host).
-        RootPropagation.PrepareBeforeMounts(RootPropagation.Parse(config.Linux?.RootfsPropagation), realRootfs);
+        if (!inHostMountNamespace)
+            RootPropagation.PrepareBeforeMounts(RootPropagation.Parse(config.Linux?.RootfsPropagation), realRootfs);
 
         // pivot_root needs the new root to be a mount point: bind the rootfs onto itself.
         if (Mount(realRootfs, realRootfs, null, MS_BIND | MS_REC, null) < 0)

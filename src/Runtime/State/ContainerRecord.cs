@@ -27,6 +27,8 @@ public sealed class ContainerRecord
     /// <summary>The container's cgroup directories (one per hierarchy) and those create made (for delete).</summary>
     public string[]? CgroupPaths { get; set; }
     public string[]? CgroupCreatedPaths { get; set; }
+    /// <summary>No mount namespace of its own: its mounts live in the host's and delete must unmount them.</summary>
+    public bool MountsInHostNamespace { get; set; }
     /// <summary>False when config.json has no "process": such a container can be created, never started.</summary>
     public bool HasProcess { get; set; } = true;
 }
