@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using MyDocker.Runtime.Interop;
 using MyDocker.Spec;
@@ -24,7 +23,7 @@ public static unsafe class HookRunner
     {
         var args = hook.Args is { Count: > 0 } a ? a : [hook.Path];
         var env = hook.Env ?? new List<string>();
-        var allocs = new List<nint>();
+        using var native = new NativeStrings();
         int* pipe = stackalloc int[2];
         byte* actions = stackalloc byte[Libc.SpawnFileActionsSize];
         Libc.Check(Libc.Pipe2(pipe, Libc.O_CLOEXEC), "pipe2");
@@ -33,17 +32,13 @@ public static unsafe class HookRunner
         {
             Libc.PosixSpawnFileActionsInit(actions);
             Libc.PosixSpawnFileActionsAddDup2(actions, pipe[0], 0);
-            nint path = Marshal.StringToCoTaskMemUTF8(hook.Path);
-            allocs.Add(path);
-            nint* argv = NativeArgs(args, allocs), envp = NativeArgs(env, allocs);
-            int err = Libc.PosixSpawn(&pid, (byte*)path, actions, null, argv, envp);
+            int err = Libc.PosixSpawn(&pid, native.String(hook.Path), actions, null, native.Array(args), native.Array(env));
             Libc.PosixSpawnFileActionsDestroy(actions);
             if (err != 0) throw new MyDockerException($"{what}: {hook.Path}: {Libc.StrError(err)}", err);
         }
         finally
         {
             Libc.Close(pipe[0]);
-            foreach (var p in allocs) Marshal.FreeCoTaskMem(p);
         }
 
         WriteState(pipe[1], stateJson);
@@ -94,19 +89,5 @@ public static unsafe class HookRunner
             }
             Thread.Sleep(5);
         }
-    }
-
-    private static nint* NativeArgs(List<string> items, List<nint> allocs)
-    {
-        nint arr = Marshal.AllocCoTaskMem(sizeof(nint) * (items.Count + 1));
-        allocs.Add(arr);
-        nint* p = (nint*)arr;
-        for (int i = 0; i < items.Count; i++)
-        {
-            p[i] = Marshal.StringToCoTaskMemUTF8(items[i]);
-            allocs.Add(p[i]);
-        }
-        p[items.Count] = 0;
-        return p;
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MyDocker.Runtime.Interop;
 using MyDocker.Spec;
 
@@ -21,33 +20,12 @@ public static unsafe class FinalExec
         ulong empty = 0;
         Libc.SigProcMask(2 /* SIG_SETMASK */, &empty, null);
 
-        var allocs = new List<nint>();
-        try
-        {
-            nint* argv = ToNative(args, allocs);
-            nint* envp = ToNative(env, allocs);
-            // config-linux.md "Seccomp": the very last step before execve, so the filter sees only the user program.
-            seccomp?.Load();
-            Libc.Execve(path, argv, envp);
-            throw Libc.Fail($"exec {path}");
-        }
-        finally
-        {
-            foreach (nint p in allocs) Marshal.FreeCoTaskMem(p);
-        }
-    }
-
-    private static nint* ToNative(List<string> items, List<nint> allocs)
-    {
-        nint arr = Marshal.AllocCoTaskMem(sizeof(nint) * (items.Count + 1));
-        allocs.Add(arr);
-        nint* p = (nint*)arr;
-        for (int i = 0; i < items.Count; i++)
-        {
-            p[i] = Marshal.StringToCoTaskMemUTF8(items[i]);
-            allocs.Add(p[i]);
-        }
-        p[items.Count] = 0;
-        return p;
+        using var native = new NativeStrings();
+        nint* argv = native.Array(args);
+        nint* envp = native.Array(env);
+        // config-linux.md "Seccomp": the very last step before execve, so the filter sees only the user program.
+        seccomp?.Load();
+        Libc.Execve(path, argv, envp);
+        throw Libc.Fail($"exec {path}");
     }
 }

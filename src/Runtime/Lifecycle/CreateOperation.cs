@@ -118,7 +118,7 @@ public static class CreateOperation
                 cgroups.AddProcess(pid);
                 store.Save(record);
 
-                channel.Send(SyncChannel.Go);
+                channel.SendGo();
                 if (LifecycleHooks.InitTakesPart(config))
                 {
                     // Mounts are in place, pivot_root is not done yet: config.md's moment for these hooks.

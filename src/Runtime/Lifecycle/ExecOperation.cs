@@ -79,7 +79,7 @@ public static class ExecOperation
                 {
                     // Into the container's cgroups before it runs anything of its own.
                     ContainerCgroups.Of(record)?.AddProcess(pid);
-                    channel.Send(SyncChannel.Go);
+                    channel.SendGo();
                     channel.Expect(SyncChannel.Ready, "exec init");
                     // The channel closes when execve succeeds (close-on-exec); an error line comes otherwise.
                     string? last = channel.Receive();

@@ -48,7 +48,7 @@ public static unsafe class NamespaceLauncher
     /// <summary>One attempt; null when the watchdog fired (the child was killed).</summary>
     private static int? TryLaunch(Request request)
     {
-        var nativeStrings = new List<nint>();
+        using var nativeStrings = new NativeStrings();
         ChildPlan* plan = (ChildPlan*)NativeMemory.AllocZeroed((nuint)sizeof(ChildPlan));
         int* report = stackalloc int[2];
         int* sync = stackalloc int[2];
@@ -120,12 +120,11 @@ public static unsafe class NamespaceLauncher
                 if (report[i] >= 0) Libc.Close(report[i]);
                 if (sync[i] >= 0) Libc.Close(sync[i]);
             }
-            foreach (nint p in nativeStrings) NativeMemory.Free((void*)p);
             NativeMemory.Free(plan);
         }
     }
 
-    private static void FillPlan(ChildPlan* plan, Request request, int reportFd, int syncFd, List<nint> allocations)
+    private static void FillPlan(ChildPlan* plan, Request request, int reportFd, int syncFd, NativeStrings allocations)
     {
         var ns = request.Plan;
         if (ns.Joins.Count > ChildPlan.MaxJoins) throw new MyDockerException("linux.namespaces: too many namespaces to join");
@@ -143,28 +142,9 @@ public static unsafe class NamespaceLauncher
         plan->BecomeRoot = ns.NewUser || ns.JoinsUser ? 1 : 0;
         plan->ReportFd = reportFd;
         plan->ExeFd = request.ExeFd;
-        plan->EmptyString = NativeString("", allocations);
-        plan->Argv = NativeArray(request.Argv, allocations);
-        plan->Envp = NativeArray(request.Env, allocations);
-    }
-
-    private static byte* NativeString(string s, List<nint> allocations)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        byte* p = (byte*)NativeMemory.Alloc((nuint)n + 1);
-        fixed (char* c = s) Encoding.UTF8.GetBytes(c, s.Length, p, n);
-        p[n] = 0;
-        allocations.Add((nint)p);
-        return p;
-    }
-
-    private static nint* NativeArray(string[] items, List<nint> allocations)
-    {
-        nint* arr = (nint*)NativeMemory.Alloc((nuint)(sizeof(nint) * (items.Length + 1)));
-        allocations.Add((nint)arr);
-        for (int i = 0; i < items.Length; i++) arr[i] = (nint)NativeString(items[i], allocations);
-        arr[items.Length] = 0;
-        return arr;
+        plan->EmptyString = allocations.String("");
+        plan->Argv = allocations.Array(request.Argv);
+        plan->Envp = allocations.Array(request.Env);
     }
 
     private enum ReadStatus { Message, Eof, TimedOut }

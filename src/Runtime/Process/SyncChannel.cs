@@ -50,6 +50,16 @@ public sealed unsafe class SyncChannel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends "go". If the peer already died (EPIPE), its reason is waiting on the channel: the
+    /// caller's next Expect reports it, so a write failure here is not the error to show.
+    /// </summary>
+    public void SendGo()
+    {
+        try { Send(Go); }
+        catch (MyDockerException) { }
+    }
+
     /// <summary>The next line, or null when the other side closed the channel.</summary>
     public string? Receive()
     {
