@@ -179,4 +179,42 @@ public sealed class RealCgroupTests : IDisposable
         Assert.Equal("null:rw kmsg:r- loop-control:-- \n", Go(sh));
         Directory.Delete(dir);
     }
+
+    /// <summary>
+    /// The V2 code paths on this host's REAL cgroup2 mount (/sys/fs/cgroup/unified on a hybrid host),
+    /// seen as if the host were unified: procs, cgroup.freeze, cgroup.kill, hugetlb, rmdir.
+    /// Controllers this v2 tree lacks (memory, cpu, pids live on v1 here) are covered by the
+    /// V2ManagerTests on a directory tree built like a v2 cgroupfs.
+    /// </summary>
+    [Fact]
+    public void V2_paths_on_the_real_cgroup2_mount_freeze_kill_hugetlb_and_procs()
+    {
+        var host = CgroupLayout.Current;
+        if (host.UnifiedMountPoint is not string unified)
+            throw new InvalidOperationException("this host has no cgroup2 mount: the v2 code paths cannot be tried on a real one here");
+        var v2Only = new CgroupLayout(CgroupMode.Unified, [], unified, "/", new Dictionary<string, string> { [""] = "/" }, systemdIsInit: false);
+        var m = CgroupManager.For("v2c", new Linux { CgroupsPath = $"{top}/v2" }, v2Only, CgroupFiles.Real, _ => { });
+        m.Create();
+        string dir = Assert.Single(m.Paths);
+        Assert.StartsWith(unified + top, dir);
+        bool hugetlb = File.ReadAllText(Path.Combine(unified, "cgroup.controllers")).Split(' ', '\n').Contains("hugetlb");
+        m.Apply(hugetlb ? new Resources { HugepageLimits = [new HugepageLimit { PageSize = "2MB", Limit = 4 << 21 }] } : null);
+        if (hugetlb) Assert.Equal((4 << 21).ToString(), File.ReadAllText(Path.Combine(dir, "hugetlb.2MB.max")).Trim());
+
+        var sh = Shell("exec sleep 60");
+        m.AddProcess(sh.Id);
+        Assert.Contains(sh.Id.ToString(), File.ReadAllLines(Path.Combine(dir, "cgroup.procs")));
+        Assert.Contains(sh.Id, m.Pids());
+
+        m.Freeze();
+        Assert.Equal("1", File.ReadAllText(Path.Combine(dir, "cgroup.freeze")).Trim());
+        Assert.True(m.IsFrozen());
+        m.Thaw();
+        Assert.False(m.IsFrozen());
+
+        m.Signal(9); // SIGKILL: through cgroup.kill on a kernel that has it
+        Assert.True(sh.WaitForExit(5000), "SIGKILL through the v2 cgroup did not end sleep");
+        m.Destroy();
+        Assert.False(Directory.Exists(dir));
+    }
 }
