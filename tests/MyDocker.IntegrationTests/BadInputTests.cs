@@ -83,6 +83,24 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public void With_log_format_json_the_error_is_the_last_json_line_of_the_log_file()
+    {
+        // containerd and dockerd show users the msg of the last {"level":"error"} line of --log.
+        string log = Path.Combine(Path.GetTempPath(), $"mydocker-log-{Guid.NewGuid():N}.json");
+        try
+        {
+            var r = Exec.Run(rt.Binary, ["--root", rt.Root, "--log", log, "--log-format", "json", "create", "--bundle", rt.Bundle(["/bin/nope"]), "logjson"]);
+            Assert.NotEqual(0, r.ExitCode);
+            var last = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllLines(log).Last())!;
+            Assert.Equal("error", last["level"]!.GetValue<string>());
+            Assert.Equal("process.args[0]: \"/bin/nope\": no such file in the container", last["msg"]!.GetValue<string>());
+            Assert.True(DateTime.TryParse(last["time"]!.GetValue<string>(), out _));
+            Assert.Empty(rt.ContainerDirs());
+        }
+        finally { File.Delete(log); }
+    }
+
+    [Fact]
     public void An_unknown_flag_and_a_missing_id_are_errors()
     {
         AssertCleanFailure(rt.Mydocker("create", "--bogus", "x"), "--bogus");

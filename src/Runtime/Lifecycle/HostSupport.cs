@@ -14,7 +14,9 @@ public static class HostSupport
     {
         if (config.Linux?.IntelRdt is { } rdt && rdt.ValueKind != System.Text.Json.JsonValueKind.Null)
             throw new MyDockerException("config.json: linux.intelRdt: Intel RDT is not supported by mydocker");
-        if (!string.IsNullOrEmpty(config.Linux?.MountLabel) && !File.Exists("/sys/fs/selinux/enforce"))
-            throw new MyDockerException("config.json: linux.mountLabel: SELinux is not enabled on this host");
+        if (!string.IsNullOrEmpty(config.Linux?.MountLabel))
+            throw new MyDockerException(File.Exists("/sys/fs/selinux/enforce")
+                ? "config.json: linux.mountLabel: SELinux mount labels are not supported by mydocker yet"
+                : "config.json: linux.mountLabel: SELinux is not enabled on this host");
     }
 }
