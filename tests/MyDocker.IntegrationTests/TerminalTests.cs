@@ -69,6 +69,26 @@ public sealed class TerminalTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task With_a_terminal_init_does_not_keep_creates_output_pipe_open()
+    {
+        // containerd's shim reads `create`'s stdout and stderr until end-of-file: a terminal
+        // container's init must not inherit them (it hung `ctr run -t` before the fix).
+        using var listener = new MyDocker.Runtime.Terminal.ConsoleSocketListener();
+        string bundle = rt.Bundle(["sleep", "30"], c => c["process"]!["terminal"] = true);
+        var psi = new System.Diagnostics.ProcessStartInfo(rt.Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--root", rt.Root, "create", "--console-socket", listener.SocketPath, "--bundle", bundle, "tpipe" }) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var both = Task.WhenAll(stdout, stderr);
+        Assert.True(await Task.WhenAny(both, Task.Delay(10_000)) == both, "create's output pipes stayed open after create returned");
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, await stderr);
+        MyDocker.Runtime.Interop.Libc.Close(listener.AcceptMaster(5000));
+        Assert.Equal(0, rt.Mydocker("delete", "--force", "tpipe").ExitCode);
+    }
+
+    [Fact]
     public void Create_with_a_terminal_but_no_console_socket_is_refused()
     {
         string bundle = rt.Bundle(["sh"], c => c["process"]!["terminal"] = true);

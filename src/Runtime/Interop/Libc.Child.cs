@@ -39,6 +39,10 @@ public static unsafe partial class Libc
         [SuppressGCTransition]
         public static partial int Close(int fd);
 
+        [LibraryImport(Lib, EntryPoint = "dup2")]
+        [SuppressGCTransition]
+        public static partial int Dup2(int oldfd, int newfd);
+
         [LibraryImport(Lib, EntryPoint = "execve")]
         [SuppressGCTransition]
         public static partial int Execve(byte* path, nint* argv, nint* envp);

@@ -101,6 +101,7 @@ public static class CreateOperation
                 {
                     Plan = plan,
                     ExeFd = exe,
+                    StdioFd = config.Process?.Terminal == true ? fds.Open("/dev/null", Libc.O_RDWR) : -1,
                     Argv = ["mydocker", InitEnvironment.Verb],
                     Env = InitEnvironment.Build(initFds, bundle, plan.NewCgroup, o.PreserveFds, o.NoPivot),
                     BeforeGo = childPid =>

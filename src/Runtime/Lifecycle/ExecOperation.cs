@@ -68,6 +68,7 @@ public static class ExecOperation
                     {
                         Plan = plan,
                         ExeFd = exe,
+                    StdioFd = o.Process.Terminal ? fds.Open("/dev/null", Libc.O_RDWR) : -1,
                         Argv = ["mydocker", InitEnvironment.Verb],
                         Env = env.ToArray(),
                     });

@@ -27,6 +27,11 @@ public unsafe struct ChildPlan
     public int BecomeRoot;
     /// <summary>Non-zero: the pid namespace was joined or unshared, which only affects children, so fork once more; the grandchild becomes init.</summary>
     public int ForkAgain;
+    /// <summary>
+    /// >= 0: dup2 it onto 0, 1 and 2 before exec. With a terminal, init must not keep the runtime's
+    /// stdio: the engine waits for end-of-file on `create`'s output pipes (runc gives /dev/null too).
+    /// </summary>
+    public int StdioFd;
     /// <summary>Write end of the CLOEXEC report pipe: messages to the parent; it closes by itself at execve.</summary>
     public int ReportFd;
     /// <summary>An open fd of the mydocker binary: execveat(fd, "", AT_EMPTY_PATH) needs no /proc and no path inside the container.</summary>
@@ -42,7 +47,7 @@ public struct ChildReport
 {
     public const int Error = 1, Ready = 2, GrandchildPid = 3;
     /// <summary>Which step failed, for the error text.</summary>
-    public const int StageSetns = 1, StageUnshare = 2, StageSync = 3, StageFork = 4, StageExec = 5, StageIdentity = 6;
+    public const int StageSetns = 1, StageUnshare = 2, StageSync = 3, StageFork = 4, StageExec = 5, StageIdentity = 6, StageStdio = 7;
 
     public int Kind;
     public int Stage;

@@ -67,6 +67,13 @@ public static unsafe class NamespaceChild
             }
         }
 
+        // 4b. A container with a terminal gets /dev/null as init's stdio (the pty comes later).
+        if (plan->StdioFd >= 0)
+        {
+            for (int target = 0; target <= 2; target++)
+                if (Libc.Child.Dup2(plan->StdioFd, target) < 0) Fail(plan, ChildReport.StageStdio, target);
+        }
+
         // 5. Become `mydocker init` inside the namespaces. The report pipe is CLOEXEC: its closing tells the parent we made it.
         Libc.Child.Syscall5(Libc.SYS_execveat, plan->ExeFd, (long)plan->EmptyString, (long)plan->Argv, (long)plan->Envp, Libc.AT_EMPTY_PATH);
         Fail(plan, ChildReport.StageExec, 0);

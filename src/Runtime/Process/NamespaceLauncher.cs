@@ -27,6 +27,8 @@ public static unsafe class NamespaceLauncher
         public required NamespacePlan Plan { get; init; }
         public required string[] Argv { get; init; }
         public required string[] Env { get; init; }
+        /// <summary>An fd to become init's stdin, stdout and stderr (a terminal's containers get /dev/null); -1 keeps ours.</summary>
+        public int StdioFd { get; init; } = -1;
         /// <summary>An open fd of the binary the child execs (see MydockerBinary).</summary>
         public required int ExeFd { get; init; }
         /// <summary>Called with the pid of the process that owns the new user/time namespace, before it may go on.</summary>
@@ -142,6 +144,7 @@ public static unsafe class NamespaceLauncher
         plan->BecomeRoot = ns.NewUser || ns.JoinsUser ? 1 : 0;
         plan->ReportFd = reportFd;
         plan->ExeFd = request.ExeFd;
+        plan->StdioFd = request.StdioFd;
         plan->EmptyString = allocations.String("");
         plan->Argv = allocations.Array(request.Argv);
         plan->Envp = allocations.Array(request.Env);
@@ -179,6 +182,7 @@ public static unsafe class NamespaceLauncher
             ChildReport.StageUnshare => $"linux.namespaces: unshare: {err}",
             ChildReport.StageSync => "clone: the parent went away before the child could go on",
             ChildReport.StageFork => $"clone: forking into the pid namespace: {err}",
+            ChildReport.StageStdio => $"clone: setting init's stdio to /dev/null: {err}",
             ChildReport.StageIdentity => $"linux.uidMappings: becoming root in the new user namespace: {err} (is uid/gid 0 mapped?)",
             ChildReport.StageExec => $"execveat of the mydocker binary (mydocker init): {err}",
             _ => $"clone: child failed: {err}",
