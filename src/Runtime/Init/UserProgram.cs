@@ -22,7 +22,10 @@ public static class UserProgram
     {
         if (config.Linux?.Seccomp is not { } spec) return null;
         var filter = SeccompFilter.Build(spec);
-        foreach (string w in filter.Warnings) Console.Error.WriteLine($"mydocker: warning: {w}");
+        // Only names this kernel/libseccomp does not know are worth the user's attention; profiles
+        // such as podman's routinely list a syscall twice, which runc accepts silently too.
+        foreach (string w in filter.Warnings.Where(w => w.Contains("unknown system call")))
+            Console.Error.WriteLine($"mydocker: warning: {w}");
         return filter;
     }
 
