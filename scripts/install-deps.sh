@@ -3,12 +3,14 @@
 # are installed, so a second run costs a few dpkg queries.
 #   clang lld zlib1g-dev   NativeAOT's native linker step
 #   busybox-static         the example and test rootfs
-#   golang-github-opencontainers-specs-dev   the OCI JSON schema the tests validate against
 #   uidmap slirp4netns     user namespaces and rootless networking for the engine
 #   bsdutils (script)      terminal tests run mydocker on a real pty
 #   runc                   the benchmark's yardstick
+#   libseccomp2            linux.seccomp (loaded at run time, only when a config has a seccomp profile)
+#   util-linux             unshare(1), used by the rootfs tests to run probes in fresh namespaces
+# (schema/ holds a copy of the OCI JSON schema from Debian's golang-github-opencontainers-specs-dev)
 set -eu
-pkgs="clang lld zlib1g-dev busybox-static golang-github-opencontainers-specs-dev uidmap slirp4netns bsdutils file runc"
+pkgs="clang lld zlib1g-dev busybox-static uidmap slirp4netns bsdutils file runc libseccomp2 util-linux"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -13,7 +13,13 @@ public static unsafe class FinalExec
     public static void Exec(string path, List<string> args, List<string> env, int preserveFds, Seccomp.SeccompFilter? seccomp = null)
     {
         // Every fd from 3 (+ preserved ones) closes at exec: no runtime descriptor reaches the container.
-        Libc.CloseRangeCloexec(3 + preserveFds);
+        if (Libc.CloseRangeCloexec(3 + preserveFds) < 0)
+        {
+            // close_range(2) needs Linux 5.11: otherwise mark each open fd by hand.
+            foreach (string entry in Directory.GetFiles("/proc/self/fd"))
+                if (int.TryParse(Path.GetFileName(entry), out int fd) && fd >= 3 + preserveFds)
+                    Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        }
         // .NET ignores SIGPIPE; an ignored signal stays ignored across execve, so reset it.
         for (int sig = 1; sig < 32; sig++)
             if (sig != 9 && sig != 19) Libc.Signal(sig, 0 /* SIG_DFL */);
