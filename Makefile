@@ -38,3 +38,14 @@ run: deps build install rootfs
 # Every test: unit tests, then real containers (as root). Ends with "N passed, M failed".
 test: deps build
 	sh scripts/run-tests.sh
+
+# Performance against runc (and crun where it can run): one run, a table in bench/results/latest.md.
+# Not part of `make test`; how to read it: docs/PERFORMANCE.md.
+.PHONY: bench bench-smoke
+bench: build
+	timeout 1800 bash bench/bench.sh
+
+# The same cases with 3 samples each, for CI: every case must work (exit 1 on any failure, 124 on
+# a hang), the figures mean little. Writes bench/results/smoke.md.
+bench-smoke: build
+	BENCH_ITERATIONS=3 BENCH_WARMUP=1 BENCH_OUT=bench/results/smoke.md timeout 600 bash bench/bench.sh

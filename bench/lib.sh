@@ -1,0 +1,144 @@
+# bench/lib.sh: what bench.sh and profile.sh share. Sourced, not run; the caller sets REPO.
+#
+#   the runtimes    mydocker (always), runc (always), crun (only where it can run on this host)
+#   the bundle      one busybox rootfs and one config.json, used by every runtime
+#   the state dirs  each runtime has its own --root: /run/NAME-bench
+#   cleanup         an EXIT trap deletes (--force) every container left in those roots, removes
+#                   the roots and the temporary bundle, and reports anything the runtimes leaked
+
+export LC_ALL=C              # EPOCHREALTIME with a '.', numbers sort the same everywhere
+
+MYDOCKER=${MYDOCKER:-$REPO/out/mydocker}
+RUNC=${RUNC:-/usr/sbin/runc}
+CRUN=${CRUN:-/usr/bin/crun}
+PREFIX=mdb$$                 # every container id starts with this, so leftovers are recognisably ours
+
+declare -A BIN=() ROOT=()    # runtime name -> binary, --root directory
+RUNTIMES=()                  # the runtimes being measured: mydocker, runc, then crun if it works
+NOTES=()                     # lines for the report: why a runtime is not measured, leaks found
+WORK=
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: $*" >&2; }
+
+# rt NAME ARGS...: one invocation of runtime NAME with its own --root.
+rt() { local n=$1; shift; "${BIN[$n]}" --root "${ROOT[$n]}" "$@"; }
+
+# now: microseconds since the epoch, into $NOW (a builtin; no fork, so it costs nothing to time with).
+now() { NOW=${EPOCHREALTIME/./}; }
+
+# read_pid FILE: the pid a runtime wrote with --pid-file (no trailing newline), into $PID.
+read_pid() { PID=; read -r PID < "$1"; [[ -n $PID ]]; }
+
+# wait_exit PID: waits (polling /proc) until PID is gone or a zombie, i.e. the container has
+# stopped. Returns 1 if that takes more than 10 s.
+wait_exit() {
+  local pid=$1 stat deadline
+  now; deadline=$((NOW + 10000000))
+  while { read -r stat < "/proc/$pid/stat"; } 2>/dev/null; do
+    stat=${stat##*) }
+    [[ $stat == [ZX]* ]] && return 0
+    now; ((NOW < deadline)) || return 1
+  done
+  return 0
+}
+
+# delete_all NAME: delete --force every container in NAME's root (ours by construction).
+delete_all() {
+  local n=$1 d
+  [[ -d ${ROOT[$n]} ]] || return 0
+  for d in "${ROOT[$n]}"/*/; do
+    [[ -d $d ]] || continue
+    d=${d%/}
+    rt "$n" delete --force "${d##*/}" </dev/null >/dev/null 2>&1
+  done
+}
+
+cleanup() {
+  local rc=$? n p pids
+  trap - EXIT INT TERM
+  set +e
+  pids=$(jobs -p)
+  [[ -n $pids ]] && kill $pids 2>/dev/null
+  wait 2>/dev/null
+  for n in "${!ROOT[@]}"; do
+    delete_all "$n"
+    rm -rf "${ROOT[$n]}"
+  done
+  if [[ -n $WORK ]]; then
+    check_leaks
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
+
+leak() { say "leak: $*"; NOTES+=("leak: $*"); }
+
+# After every delete: no container process (its root is our rootfs), no mount under our work
+# directory and no cgroup named after our ids may be left. Anything found is removed and reported.
+check_leaks() {
+  local p found=0 m
+  for p in /proc/[0-9]*; do
+    [[ $(readlink "$p/root" 2>/dev/null) == "$WORK"/* ]] || continue
+    leak "process ${p#/proc/} ($(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)) still runs in the bench rootfs; killing it"
+    kill -9 "${p#/proc/}" 2>/dev/null; found=1
+  done
+  while read -r _ m _; do
+    [[ $m == "$WORK"/* ]] || continue
+    leak "mount $m left behind; unmounting"
+    umount -l "$m" 2>/dev/null; found=1
+  done < /proc/self/mounts
+  while read -r m; do
+    leak "cgroup $m left behind; removing"
+    rmdir "$m" 2>/dev/null; found=1
+  done < <(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -name "$PREFIX*" 2>/dev/null | sort -r)
+  ((found)) && LEAKED=1
+  return 0
+}
+
+# add_runtime NAME BINARY: probes it with one `run` of the bench bundle. mydocker and runc must
+# work; any other runtime that cannot run here is reported in NOTES and skipped.
+add_runtime() {
+  local n=$1 bin=$2 err
+  if [[ ! -x $bin ]]; then
+    [[ $n == mydocker || $n == runc ]] && die "$n: $bin not found"
+    NOTES+=("$n: not measured: $bin is not installed")
+    return
+  fi
+  BIN[$n]=$bin
+  ROOT[$n]=/run/$n-bench
+  delete_all "$n"; rm -rf "${ROOT[$n]}"           # a killed earlier run's leftovers
+  if ! err=$(rt "$n" run --bundle "$BUNDLE" "$PREFIX-probe" </dev/null 2>&1 >/dev/null); then
+    delete_all "$n"; rm -rf "${ROOT[$n]}"
+    err=$(echo "$err" | tr '\n' ' ')
+    [[ $n == mydocker || $n == runc ]] && die "$n cannot run the bench bundle: $err"
+    NOTES+=("$n: not measured: it cannot run containers on this host: \"${err% }\"")
+    say "$n skipped: $err"
+    unset "ROOT[$n]"
+    return
+  fi
+  RUNTIMES+=("$n")
+}
+
+# setup: checks, the shared bundle, the runtimes. Sets WORK, BUNDLE, RUNTIMES.
+setup() {
+  [[ $EUID -eq 0 ]] || die "must run as root (containers need it)"
+  command -v jq >/dev/null || die "needs jq (apt-get install jq)"
+  [[ -x /usr/bin/time ]] || die "needs GNU time at /usr/bin/time (apt-get install time)"
+  exec 9<"$REPO/bench/lib.sh"
+  flock -n 9 || die "another bench run is in progress"
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  WORK=$(mktemp -d /tmp/mydocker-bench.XXXXXX)
+  BUNDLE=$WORK/bundle
+  sh "$REPO/scripts/make-rootfs.sh" "$BUNDLE/rootfs" >/dev/null || die "make-rootfs failed"
+  # mydocker's default spec (mydocker refuses runc's, whose ambient capabilities are not also
+  # inheritable), made non-interactive, with runc's ociVersion (crun 1.8 refuses "1.2.0").
+  (cd "$BUNDLE" && "$MYDOCKER" spec) || die "mydocker spec failed"
+  jq '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["/bin/true"]' "$BUNDLE/config.json" > "$WORK/config.json" &&
+    mv "$WORK/config.json" "$BUNDLE/config.json" || die "jq failed"
+  add_runtime mydocker "$MYDOCKER"
+  add_runtime runc "$RUNC"
+  add_runtime crun "$CRUN"
+}
