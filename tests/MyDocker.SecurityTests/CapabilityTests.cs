@@ -127,11 +127,13 @@ public class CapabilityTests
     }
 
     [Fact]
-    public void Ambient_outside_inheritable_is_an_error_naming_the_entry()
+    public void Ambient_outside_inheritable_is_left_out_with_a_warning_like_runc_accepts_it()
     {
-        var caps = new Capabilities { Permitted = ["CAP_NET_BIND_SERVICE"], Ambient = ["CAP_NET_BIND_SERVICE"] };
-        var e = Assert.Throws<MyDockerException>(() => CapabilityPlan.From(caps, Linux6LastCap));
-        Assert.Equal("process.capabilities.ambient[0]: CAP_NET_BIND_SERVICE must also be in process.capabilities.permitted and process.capabilities.inheritable", e.Message);
+        // runc's default config has ambient capabilities and no inheritable set.
+        var caps = new Capabilities { Permitted = ["CAP_NET_BIND_SERVICE", "CAP_KILL"], Inheritable = ["CAP_KILL"], Ambient = ["CAP_NET_BIND_SERVICE", "CAP_KILL"] };
+        var plan = CapabilityPlan.From(caps, Linux6LastCap);
+        Assert.Equal(1UL << 5, plan.Ambient); // CAP_KILL only
+        Assert.Equal(["process.capabilities.ambient[0]: CAP_NET_BIND_SERVICE is not both permitted and inheritable: not raised"], plan.Warnings);
     }
 
     private static Capabilities Default() => new()

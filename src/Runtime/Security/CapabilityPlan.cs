@@ -98,8 +98,17 @@ public sealed class CapabilityPlan
 
         RequireSubset(caps.Effective, "process.capabilities.effective", e & ~p,
             "is not in process.capabilities.permitted (only a permitted capability can be effective)");
-        RequireSubset(caps.Ambient, "process.capabilities.ambient", a & ~(p & i),
-            "must also be in process.capabilities.permitted and process.capabilities.inheritable");
+        // An ambient capability must be permitted and inheritable, or the kernel refuses to raise it.
+        // runc's own default config lists ambient capabilities with no inheritable set, and runc
+        // accepts it: so do we, leaving such an entry out with a warning instead of failing.
+        ulong ambientOutside = a & ~(p & i);
+        for (int k = 0; ambientOutside != 0 && caps.Ambient is not null && k < caps.Ambient.Count; k++)
+        {
+            int n = CapabilityNames.Number(caps.Ambient[k]);
+            if (n >= 0 && (ambientOutside & (1UL << n)) != 0)
+                warnings.Add($"process.capabilities.ambient[{k}]: {caps.Ambient[k]} is not both permitted and inheritable: not raised");
+        }
+        a &= p & i;
         return new CapabilityPlan(lastCap, b, e, p, i, a, warnings);
     }
 

@@ -176,8 +176,10 @@ internal static class JsonReading
         return current;
     }
 
+    // From the options' cache: asking the resolver builds the metadata afresh every time, which
+    // cost ~4 ms per create (measured in docs/PERFORMANCE.md).
     private static JsonTypeInfo? TypeInfo(JsonSerializerOptions options, Type type) =>
-        options.TypeInfoResolver?.GetTypeInfo(type, options);
+        options.TryGetTypeInfo(type, out var info) ? info : null;
 
     // ---- null entries in arrays and maps ----
 
