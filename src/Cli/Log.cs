@@ -14,8 +14,6 @@ public sealed class Log
 
     public Log(GlobalOptions options) => _options = options;
 
-    public bool DebugEnabled => _options.Debug;
-
     public void Error(string message)
     {
         Console.Error.WriteLine($"mydocker: {message}");

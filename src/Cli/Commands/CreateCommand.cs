@@ -55,7 +55,6 @@ public static class CreateCommand
             Bundle = bundle,
             PidFile = pidFile,
             ConsoleSocket = consoleSocket == null ? null : Path.GetFullPath(consoleSocket),
-            Debug = ctx.Log.DebugEnabled,
             PreserveFds = preserveFds,
             NoPivot = noPivot,
         };

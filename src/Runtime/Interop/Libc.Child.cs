@@ -43,13 +43,7 @@ public static unsafe partial class Libc
         [SuppressGCTransition]
         public static partial int Dup2(int oldfd, int newfd);
 
-        [LibraryImport(Lib, EntryPoint = "execve")]
-        [SuppressGCTransition]
-        public static partial int Execve(byte* path, nint* argv, nint* envp);
 
-        [LibraryImport(Lib, EntryPoint = "prctl")]
-        [SuppressGCTransition]
-        public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
         [LibraryImport(Lib, EntryPoint = "_exit")]
         [SuppressGCTransition]

@@ -124,7 +124,7 @@ public static unsafe partial class Libc
 public static unsafe partial class Libc
 {
     /// <summary>fcntl(F_DUPFD_CLOEXEC): a second descriptor for the same open file.</summary>
-    public static int Dup3Cloexec(int fd)
+    public static int DupCloexec(int fd)
     {
         int copy = Fcntl(fd, 1030 /* F_DUPFD_CLOEXEC */, 3);
         if (copy < 0) throw Fail("fcntl(F_DUPFD_CLOEXEC)");

@@ -22,7 +22,7 @@ public static class ContainerStatus
         if (!ProcStat.IsAlive(record.Pid, record.PidStartTime)) return Stopped;
         if (File.Exists(Path.Combine(store.DirOf(record.Id), StateStore.FifoFile))) return Created;
         // paused: runc's extension of the spec's statuses, the freezer holds the cgroup.
-        if (record.Started && ContainerCgroups.Of(record) is { } cg && cg.IsFrozen()) return Paused;
+        if (ContainerCgroups.Of(record) is { } cg && cg.IsFrozen()) return Paused;
         return Running;
     }
 }

@@ -17,7 +17,6 @@ public sealed class CreateOptions
     public required string Bundle { get; init; }
     public string? PidFile { get; init; }
     public string? ConsoleSocket { get; init; }
-    public bool Debug { get; init; }
     /// <summary>--preserve-fds N: fds 3..3+N-1 of the caller reach the user program.</summary>
     public int PreserveFds { get; init; }
     /// <summary>--no-pivot: MS_MOVE + chroot instead of pivot_root.</summary>
@@ -27,7 +26,7 @@ public sealed class CreateOptions
 
     public CreateOptions WithConfig(Config config) => new()
     {
-        Id = Id, Bundle = Bundle, PidFile = PidFile, ConsoleSocket = ConsoleSocket, Debug = Debug, Config = config,
+        Id = Id, Bundle = Bundle, PidFile = PidFile, ConsoleSocket = ConsoleSocket, Config = config,
         PreserveFds = PreserveFds, NoPivot = NoPivot,
     };
 }
@@ -93,7 +92,7 @@ public static class CreateOperation
                     Config: fds.Open(Path.Combine(dir, StateStore.ConfigFile), Libc.O_RDONLY),
                     Fifo: fds.Open(fifo, Libc.O_PATH),
                     Console: o.ConsoleSocket == null ? -1 : fds.Adopt(Terminal.ConsoleSocket.Connect(o.ConsoleSocket)),
-                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.Dup3Cloexec(plan.MountJoinFd)));
+                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)));
                 int exe = MydockerBinary.OpenSelf();
                 try
                 {

@@ -58,7 +58,7 @@ public static class ExecOperation
                     Config: fds.Adopt(ConfigMemfd(config)),
                     Fifo: -1,
                     Console: consoleSocket == null ? -1 : fds.Adopt(ConsoleSocket.Connect(consoleSocket)),
-                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.Dup3Cloexec(plan.MountJoinFd)));
+                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)));
                 var env = InitEnvironment.Build(initFds, record.Bundle, newCgroupNs: false, o.PreserveFds).ToList();
                 env.Add($"{InitEnvironment.Mode}={InitEnvironment.ExecMode}");
                 int exe = MydockerBinary.SealedCopy();

@@ -28,7 +28,6 @@ public static unsafe class RunOperation
             Bundle = options.Bundle,
             PidFile = options.PidFile,
             ConsoleSocket = listener.SocketPath,
-            Debug = options.Debug,
             Config = config,
             PreserveFds = options.PreserveFds,
             NoPivot = options.NoPivot,

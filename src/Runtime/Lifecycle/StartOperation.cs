@@ -64,8 +64,6 @@ public static unsafe class StartOperation
         Libc.Unlink(fifoPath);
         WaitForExec(fd, record);
         Libc.Close(fd);
-        record.Started = true;
-        store.Save(record);
         if (record.HasPoststartHooks)
         {
             var config = store.LoadConfig(id);

@@ -19,8 +19,6 @@ public sealed class ContainerRecord
     public DateTime Created { get; set; }
     public uint Owner { get; set; }
     public Dictionary<string, string>? Annotations { get; set; }
-    /// <summary>Set by `start`: the user program was released.</summary>
-    public bool Started { get; set; }
     /// <summary>The config has poststart / poststop hooks: only then do start and delete read the saved config.</summary>
     public bool HasPoststartHooks { get; set; }
     public bool HasPoststopHooks { get; set; }
