@@ -28,11 +28,16 @@ public static class SpecJson
         WriteIndented = false,
     });
 
-    /// <summary>config.json text, indented (2 spaces), no trailing newline; unset optional fields left out.</summary>
-    public static string SerializeConfig(Config config) => JsonSerializer.Serialize(config, Indented.Config);
+    /// <summary>config.json text, indented (2 spaces) unless asked otherwise, no trailing newline; unset optional fields left out.</summary>
+    public static string SerializeConfig(Config config, bool indented = true) =>
+        JsonSerializer.Serialize(config, indented ? Indented.Config : Compact.Config);
 
-    /// <summary>The state as one compact line (what `state` prints and hooks read on stdin).</summary>
-    public static string SerializeState(State state) => JsonSerializer.Serialize(state, Compact.State);
+    /// <summary>The state: one compact line (what hooks read on stdin) or indented (what `state` prints, like runc).</summary>
+    public static string SerializeState(State state, bool indented = false) =>
+        JsonSerializer.Serialize(state, indented ? Indented.State : Compact.State);
+
+    /// <summary>What `features` prints, indented.</summary>
+    public static string SerializeFeatures(Features features) => JsonSerializer.Serialize(features, Indented.Features);
 
     /// <summary>A process object (as for `exec --process`), indented.</summary>
     public static string SerializeProcess(Process process) => JsonSerializer.Serialize(process, Indented.Process);

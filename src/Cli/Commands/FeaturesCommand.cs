@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using MyDocker.Runtime.Features;
 using MyDocker.Spec;
 
@@ -12,7 +11,7 @@ public static class FeaturesCommand
     {
         if (!ctx.Args.AtEnd) throw new MyDockerException($"features: unexpected argument \"{ctx.Args.Peek}\"");
         string version = typeof(FeaturesCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        Console.Out.WriteLine(JsonSerializer.Serialize(FeaturesReport.Build(version), SpecJsonContext.Default.Features));
+        Console.Out.WriteLine(SpecJson.SerializeFeatures(FeaturesReport.Build(version)));
         return 0;
     }
 }

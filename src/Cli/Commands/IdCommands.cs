@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MyDocker.Runtime.Lifecycle;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
@@ -48,7 +47,7 @@ public static class StateCommand
     {
         string id = IdArgs.Single(ctx, "state");
         var state = StateQuery.Of(new StateStore(ctx.Global.Root), id);
-        Console.Out.WriteLine(JsonSerializer.Serialize(state, SpecJsonContext.Default.State));
+        Console.Out.WriteLine(SpecJson.SerializeState(state, indented: true));
         return 0;
     }
 }
