@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using MyDocker.Spec.Json;
 using MyDocker.Spec.Model;
 
@@ -44,20 +43,17 @@ public static class SpecJson
 
     /// <summary>Parses config.json text without validating it. Errors start with <paramref name="documentName"/>.</summary>
     public static Config DeserializeConfig(string json, string documentName = "config.json") =>
-        Read(json, SpecJsonContext.Default.Config, documentName);
+        JsonReading.Read(json, SpecReader.ConfigKind, documentName);
 
     /// <summary>Parses a state document. Errors start with <paramref name="documentName"/>.</summary>
     public static State DeserializeState(string json, string documentName = "state.json") =>
-        Read(json, SpecJsonContext.Default.State, documentName);
+        JsonReading.Read(json, SpecReader.StateKind, documentName);
 
     /// <summary>Parses a process document (`exec --process`). Errors start with <paramref name="documentName"/>.</summary>
     public static Process DeserializeProcess(string json, string documentName = "process.json") =>
-        Read(json, SpecJsonContext.Default.Process, documentName);
+        JsonReading.Read(json, SpecReader.ProcessKind, documentName);
 
     /// <summary>linux.resources alone, as `update --resources` receives it.</summary>
     public static Resources DeserializeResources(string json, string documentName = "resources.json") =>
-        Read(json, SpecJsonContext.Default.Resources, documentName);
-
-    private static T Read<T>(string json, JsonTypeInfo<T> typeInfo, string documentName) where T : class =>
-        JsonReading.Read(json, typeInfo, documentName);
+        JsonReading.Read(json, SpecReader.ResourcesKind, documentName);
 }

@@ -1,3 +1,4 @@
+using MyDocker.Spec;
 using MyDocker.Spec.Json;
 
 namespace MyDocker.Tests.Spec;
@@ -48,25 +49,44 @@ public class JsonReadingTests
         Assert.Equal("unexpected character 'x'", JsonReading.DescribePosition("{\nüx", 1, 2));
     }
 
-    [Theory]
-    [InlineData("$.process.args", "process.args")]
-    [InlineData("$.mounts[2].options", "mounts[2].options")]
-    [InlineData("$.annotations['a.b']", "annotations['a.b']")]
-    [InlineData("$", "")]
-    [InlineData(null, "")]
-    public void PathsDropTheDollar(string? stj, string expected) => Assert.Equal(expected, JsonPath.FromJsonException(stj));
+    [Fact]
+    public void TheLastOfDuplicateFieldsCounts()
+    {
+        var config = SpecJson.DeserializeConfig("""{"ociVersion": "1.0.0", "hostname": "a", "hostname": "b"}""");
+        Assert.Equal("b", config.Hostname);
+    }
 
     [Fact]
-    public void PathsParseIntoSegments()
+    public void NullMeansUnsetOnlyForNullableFields()
     {
-        var segments = JsonPath.Parse("mounts[2].options['a.b'][0]")!;
-        Assert.Equal(
-        [
-            new JsonPath.Segment("mounts", 0), new JsonPath.Segment(null, 2), new JsonPath.Segment("options", 0),
-            new JsonPath.Segment("a.b", 0), new JsonPath.Segment(null, 0),
-        ], segments);
-        Assert.Null(JsonPath.Parse("a[x]"));
-        Assert.Empty(JsonPath.Parse("")!);
+        var config = SpecJson.DeserializeConfig("""{"ociVersion": "1.0.0", "hostname": null, "process": {"cwd": "/", "oomScoreAdj": null, "unknown": [1]}}""");
+        Assert.Null(config.Hostname);
+        Assert.Null(config.Process!.OomScoreAdj);
+        var e = Assert.Throws<MyDockerException>(() => SpecJson.DeserializeConfig("""{"ociVersion": "1.0.0", "process": {"cwd": "/", "user": null}}"""));
+        Assert.Equal("config.json: process.user: expected an object", e.Message);
+        e = Assert.Throws<MyDockerException>(() => SpecJson.DeserializeConfig("""{"ociVersion": "1.0.0", "process": {"cwd": "/", "terminal": null}}"""));
+        Assert.Equal("config.json: process.terminal: expected a boolean", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"uid\": 4294967296", "process.user.uid: expected an integer from 0 to 4294967295")]
+    [InlineData("\"uid\": 1e3", "process.user.uid: expected an integer from 0 to 4294967295")]
+    [InlineData("\"additionalGids\": [1, -2]", "process.user.additionalGids[1]: expected an integer from 0 to 4294967295")]
+    [InlineData("\"additionalGids\": 5", "process.user.additionalGids: expected an array of integers from 0 to 4294967295")]
+    public void NumbersOutOfRangeNameTheRange(string userField, string expected)
+    {
+        string json = "{\"ociVersion\": \"1.0.0\", \"process\": {\"cwd\": \"/\", \"user\": {" + userField + "}}}";
+        var e = Assert.Throws<MyDockerException>(() => SpecJson.DeserializeConfig(json));
+        Assert.Equal("config.json: " + expected, e.Message);
+    }
+
+    [Fact]
+    public void MapsOfObjectsNameTheKey()
+    {
+        var e = Assert.Throws<MyDockerException>(() => SpecJson.DeserializeResources("""{"rdma": {"mlx5_1": null}}"""));
+        Assert.Equal("resources.json: rdma.mlx5_1: expected an object", e.Message);
+        e = Assert.Throws<MyDockerException>(() => SpecJson.DeserializeResources("""{"rdma": [1]}"""));
+        Assert.Equal("resources.json: rdma: expected an object whose values are objects", e.Message);
     }
 
     [Theory]
