@@ -8,7 +8,7 @@ namespace MyDocker.Spec.Json;
 
 /// <summary>
 /// Writes the spec model as JSON by hand, property by property, with Utf8JsonWriter. The bytes are the
-/// ones System.Text.Json's serializer wrote with SpecJsonContext (tests/MyDocker.Tests/Golden/spec-writer-*
+/// ones System.Text.Json's serializer wrote with SpecJsonContext (tests/MyDocker.Tests/Golden/spec-writer/
 /// hold its output): camelCase names, properties in declaration order, an unset (null) property left out,
 /// false, 0 and empty lists written, dictionary entries in the dictionary's order. Doing it by hand keeps
 /// the serializer's type metadata, and the start-up time it costs, out of the binary.
