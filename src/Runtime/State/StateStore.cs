@@ -74,7 +74,7 @@ public sealed class StateStore
     }
 
     public void SaveConfig(string id, Config config) =>
-        File.WriteAllText(Path.Combine(DirOf(id), ConfigFile), JsonSerializer.Serialize(config, SpecJsonContext.Default.Config));
+        File.WriteAllText(Path.Combine(DirOf(id), ConfigFile), SpecJson.SerializeConfig(config, indented: false));
 
     public Config LoadConfig(string id)
     {

@@ -1,18 +1,15 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MyDocker.Spec.Model;
 
 // The bundle's config.json, as runtime-spec config.md describes it.
-// Property names map to the spec's camelCase fields through SpecJsonContext.
+// Json/SpecReader and Json/SpecWriter map the properties to the spec's camelCase fields.
 // Unknown fields are ignored on read (spec: "Extensibility").
-// [JsonRequired] marks what the spec's JSON schema requires: a config.json without it fails to load
-// with "config.json: <path>: is required" (see ConfigLoader).
+// "// required" marks what the spec's JSON schema requires: SpecReader refuses a config.json without
+// it with "config.json: <path>: is required".
 
 /// <summary>config.md: the top-level object of config.json.</summary>
 public sealed class Config
 {
-    [JsonRequired]
+    // required
     public string OciVersion { get; set; } = "";
     public Root? Root { get; set; }
     public List<Mount>? Mounts { get; set; }
@@ -27,7 +24,7 @@ public sealed class Config
 /// <summary>config.md "Root": the container's root filesystem.</summary>
 public sealed class Root
 {
-    [JsonRequired]
+    // required
     public string Path { get; set; } = "";
     public bool Readonly { get; set; }
 }
@@ -35,7 +32,7 @@ public sealed class Root
 /// <summary>config.md "Mounts": one entry of mounts[].</summary>
 public sealed class Mount
 {
-    [JsonRequired]
+    // required
     public string Destination { get; set; } = "";
     public string? Type { get; set; }
     public string? Source { get; set; }
@@ -53,7 +50,7 @@ public sealed class Process
     public List<string>? Args { get; set; }
     public string? CommandLine { get; set; }
     public List<string>? Env { get; set; }
-    [JsonRequired]
+    // required
     public string Cwd { get; set; } = "/";
     public Capabilities? Capabilities { get; set; }
     public List<Rlimit>? Rlimits { get; set; }
@@ -68,9 +65,9 @@ public sealed class Process
 
 public sealed class ConsoleSize
 {
-    [JsonRequired]
+    // required
     public uint Height { get; set; }
-    [JsonRequired]
+    // required
     public uint Width { get; set; }
 }
 
@@ -96,17 +93,17 @@ public sealed class Capabilities
 
 public sealed class Rlimit
 {
-    [JsonRequired]
+    // required
     public string Type { get; set; } = "";
-    [JsonRequired]
+    // required
     public ulong Soft { get; set; }
-    [JsonRequired]
+    // required
     public ulong Hard { get; set; }
 }
 
 public sealed class Scheduler
 {
-    [JsonRequired]
+    // required
     public string Policy { get; set; } = "";
     public int? Nice { get; set; }
     public int? Priority { get; set; }
@@ -118,7 +115,7 @@ public sealed class Scheduler
 
 public sealed class IoPriority
 {
-    [JsonRequired]
+    // required
     public string Class { get; set; } = "";
     public int Priority { get; set; }
 }
@@ -142,7 +139,7 @@ public sealed class Hooks
 
 public sealed class Hook
 {
-    [JsonRequired]
+    // required
     public string Path { get; set; } = "";
     public List<string>? Args { get; set; }
     public List<string>? Env { get; set; }
@@ -152,10 +149,10 @@ public sealed class Hook
 /// <summary>uidMappings / gidMappings entries (config-linux.md "User namespace mappings").</summary>
 public sealed class IdMapping
 {
-    [JsonRequired]
+    // required
     public uint ContainerID { get; set; }
-    [JsonRequired]
+    // required
     public uint HostID { get; set; }
-    [JsonRequired]
+    // required
     public uint Size { get; set; }
 }

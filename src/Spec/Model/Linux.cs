@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MyDocker.Spec.Model;
 
@@ -26,7 +25,7 @@ public sealed class Linux
 /// <summary>config-linux.md "Namespaces": type, and an optional path to join.</summary>
 public sealed class Namespace
 {
-    [JsonRequired]
+    // required
     public string Type { get; set; } = "";
     public string? Path { get; set; }
 }
@@ -40,9 +39,9 @@ public sealed class TimeOffset
 /// <summary>config-linux.md "Devices": a device node made inside the container.</summary>
 public sealed class Device
 {
-    [JsonRequired]
+    // required
     public string Type { get; set; } = "";
-    [JsonRequired]
+    // required
     public string Path { get; set; } = "";
     public long? Major { get; set; }
     public long? Minor { get; set; }
@@ -60,7 +59,7 @@ public sealed class Personality
 /// <summary>config-linux.md "Seccomp".</summary>
 public sealed class Seccomp
 {
-    [JsonRequired]
+    // required
     public string DefaultAction { get; set; } = "";
     public uint? DefaultErrnoRet { get; set; }
     public List<string>? Architectures { get; set; }
@@ -72,9 +71,9 @@ public sealed class Seccomp
 
 public sealed class SeccompSyscall
 {
-    [JsonRequired]
+    // required
     public List<string> Names { get; set; } = new();
-    [JsonRequired]
+    // required
     public string Action { get; set; } = "";
     public uint? ErrnoRet { get; set; }
     public List<SeccompArg>? Args { get; set; }
@@ -82,11 +81,11 @@ public sealed class SeccompSyscall
 
 public sealed class SeccompArg
 {
-    [JsonRequired]
+    // required
     public uint Index { get; set; }
-    [JsonRequired]
+    // required
     public ulong Value { get; set; }
     public ulong? ValueTwo { get; set; }
-    [JsonRequired]
+    // required
     public string Op { get; set; } = "";
 }

@@ -1,10 +1,8 @@
-using System.Text.Json.Serialization;
-
 namespace MyDocker.Spec.Model;
 
 // config-linux.md "Control groups": linux.resources and its controllers.
-// [JsonRequired] marks what the spec's JSON schema requires: a config.json without it fails to load
-// with "config.json: <path>: is required".
+// "// required" marks what the spec's JSON schema requires: SpecReader refuses a config.json without
+// it with "config.json: <path>: is required".
 
 public sealed class Resources
 {
@@ -22,7 +20,7 @@ public sealed class Resources
 
 public sealed class DeviceCgroupRule
 {
-    [JsonRequired]
+    // required
     public bool Allow { get; set; }
     public string? Type { get; set; }
     public long? Major { get; set; }
@@ -74,9 +72,9 @@ public sealed class BlockIO
 
 public sealed class WeightDevice
 {
-    [JsonRequired]
+    // required
     public long Major { get; set; }
-    [JsonRequired]
+    // required
     public long Minor { get; set; }
     public ushort? Weight { get; set; }
     public ushort? LeafWeight { get; set; }
@@ -84,18 +82,18 @@ public sealed class WeightDevice
 
 public sealed class ThrottleDevice
 {
-    [JsonRequired]
+    // required
     public long Major { get; set; }
-    [JsonRequired]
+    // required
     public long Minor { get; set; }
     public ulong Rate { get; set; }
 }
 
 public sealed class HugepageLimit
 {
-    [JsonRequired]
+    // required
     public string PageSize { get; set; } = "";
-    [JsonRequired]
+    // required
     public ulong Limit { get; set; }
 }
 
@@ -107,9 +105,9 @@ public sealed class Network
 
 public sealed class InterfacePriority
 {
-    [JsonRequired]
+    // required
     public string Name { get; set; } = "";
-    [JsonRequired]
+    // required
     public uint Priority { get; set; }
 }
 
