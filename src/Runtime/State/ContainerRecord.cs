@@ -32,7 +32,6 @@ public sealed class ContainerRecord
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(List<ContainerListEntry>))]
 public partial class RuntimeJsonContext : JsonSerializerContext
 {

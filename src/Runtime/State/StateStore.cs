@@ -44,17 +44,16 @@ public sealed class StateStore
     public ContainerRecord Load(string id)
     {
         string file = Path.Combine(DirOf(id), RecordFile);
-        string json;
+        byte[] json;
         try
         {
-            json = File.ReadAllText(file);
+            json = File.ReadAllBytes(file);
         }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
         try
         {
-            return JsonSerializer.Deserialize(json, RuntimeJsonContext.Default.ContainerRecord)
-                   ?? throw new JsonException("null");
+            return ContainerRecordJson.Read(json);
         }
         catch (JsonException e)
         {
@@ -69,12 +68,12 @@ public sealed class StateStore
     {
         string dir = DirOf(record.Id);
         string tmp = Path.Combine(dir, RecordFile + ".tmp");
-        File.WriteAllText(tmp, JsonSerializer.Serialize(record, RuntimeJsonContext.Default.ContainerRecord));
+        File.WriteAllBytes(tmp, ContainerRecordJson.Write(record));
         File.Move(tmp, Path.Combine(dir, RecordFile), overwrite: true);
     }
 
     public void SaveConfig(string id, Config config) =>
-        File.WriteAllText(Path.Combine(DirOf(id), ConfigFile), JsonSerializer.Serialize(config, SpecJsonContext.Default.Config));
+        File.WriteAllText(Path.Combine(DirOf(id), ConfigFile), SpecJson.SerializeConfig(config, indented: false));
 
     public Config LoadConfig(string id)
     {
