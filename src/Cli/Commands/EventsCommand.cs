@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MyDocker.Runtime.Cgroups.Stats;
 using MyDocker.Runtime.Lifecycle;
 using MyDocker.Runtime.State;
@@ -34,7 +33,7 @@ public static class EventsCommand
             }
             var stats = ContainerCgroups.Require(record, "get stats of").Stats();
             var ev = new CgroupEvent { Type = "stats", Id = id, Data = stats };
-            Console.Out.WriteLine(JsonSerializer.Serialize(ev, CgroupStatsJsonContext.Default.CgroupEvent));
+            Console.Out.WriteLine(CgroupStatsJson.Write(ev));
             if (once) return 0;
             Console.Out.Flush();
             Thread.Sleep(interval);

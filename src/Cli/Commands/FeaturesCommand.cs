@@ -1,4 +1,3 @@
-using System.Reflection;
 using MyDocker.Runtime.Features;
 using MyDocker.Spec;
 
@@ -10,8 +9,7 @@ public static class FeaturesCommand
     public static int Run(CommandContext ctx)
     {
         if (!ctx.Args.AtEnd) throw new MyDockerException($"features: unexpected argument \"{ctx.Args.Peek}\"");
-        string version = typeof(FeaturesCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        Console.Out.WriteLine(SpecJson.SerializeFeatures(FeaturesReport.Build(version)));
+        Console.Out.WriteLine(SpecJson.SerializeFeatures(FeaturesReport.Build(VersionCommand.InformationalVersion)));
         return 0;
     }
 }

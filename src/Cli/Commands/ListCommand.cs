@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MyDocker.Runtime.Lifecycle;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
@@ -31,7 +30,7 @@ public static class ListCommand
         }
         else if (format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(all, RuntimeJsonContext.Default.ListContainerListEntry));
+            Console.Out.WriteLine(ContainerListJson.Write(all));
         }
         else if (format == "table")
         {

@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text.Json;
 using MyDocker.Runtime.Lifecycle;
+using MyDocker.Runtime.Process;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
 
@@ -33,16 +32,14 @@ public static class PsCommand
         var pids = ContainerCgroups.Require(record, "ps").Pids();
         if (format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(pids.ToList(), PsJsonContext.Default.ListInt32));
+            Console.Out.WriteLine($"[{string.Join(',', pids)}]");
             return 0;
         }
         if (format != "table") throw new MyDockerException($"ps: unknown format \"{format}\" (want table or json)");
 
-        var psi = new ProcessStartInfo("ps") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in psArgs) psi.ArgumentList.Add(arg);
-        using var ps = System.Diagnostics.Process.Start(psi) ?? throw new MyDockerException("ps: cannot run the host's ps");
-        string[] lines = ps.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        ps.WaitForExit();
+        // Its exit status is not ours to judge: ps prints its own complaints on our stderr.
+        string output = HostCommand.Run("ps", psArgs, "ps: cannot run the host's ps").Stdout;
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (lines.Length == 0) return 0;
         int pidColumn = Array.IndexOf(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), "PID");
         if (pidColumn < 0) throw new MyDockerException("ps: the ps output has no PID column");
@@ -56,9 +53,4 @@ public static class PsCommand
         }
         return 0;
     }
-}
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(List<int>))]
-internal partial class PsJsonContext : System.Text.Json.Serialization.JsonSerializerContext
-{
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using MyDocker.Spec.Model;
 
 namespace MyDocker.Cli;
@@ -8,13 +7,13 @@ public static class VersionCommand
 {
     public static int Run()
     {
-        var asm = typeof(VersionCommand).Assembly;
-        string info = asm.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        // InformationalVersion is "<version>+<commit>" when the build knows its commit.
-        int plus = info.IndexOf('+');
-        string version = plus < 0 ? info : info[..plus];
-        string commit = plus < 0 ? "unknown" : info[(plus + 1)..];
-        Console.Out.Write($"mydocker version {version}\ncommit: {commit}\nspec: {SpecVersion.Current}\n");
+        Console.Out.Write($"mydocker version {BuildInfo.Version}\ncommit: {Commit}\nspec: {SpecVersion.Current}\n");
         return 0;
     }
+
+    /// <summary>The commit the build was given (the Makefile passes -p:SourceRevisionId=$(COMMIT)).</summary>
+    public static string Commit => BuildInfo.Commit.Length > 0 ? BuildInfo.Commit : "unknown";
+
+    /// <summary>"version+commit", what the SDK puts in AssemblyInformationalVersion: `features` reports it.</summary>
+    public static string InformationalVersion => BuildInfo.Commit.Length > 0 ? $"{BuildInfo.Version}+{BuildInfo.Commit}" : BuildInfo.Version;
 }

@@ -1,9 +1,7 @@
-using System.Text.Json.Serialization;
-
 namespace MyDocker.Runtime.State;
 
 /// <summary>
-/// What MyDocker remembers about one container, in &lt;root&gt;/&lt;id&gt;/state.json.
+/// What MyDocker remembers about one container, in &lt;root&gt;/&lt;id&gt;/state.json (see <see cref="ContainerRecordJson"/>).
 /// The spec's state (runtime.md "State") is derived from it: the status is never stored, it is
 /// probed each time from the process (see ContainerStatus), like runc does.
 /// </summary>
@@ -31,23 +29,16 @@ public sealed class ContainerRecord
     public bool HasProcess { get; set; } = true;
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ContainerRecord))]
-[JsonSerializable(typeof(List<ContainerListEntry>))]
-public partial class RuntimeJsonContext : JsonSerializerContext
-{
-}
-
-/// <summary>One row of `mydocker list --format json`, in runc's shape.</summary>
+/// <summary>One row of `mydocker list`; as JSON (runc's shape) see <see cref="ContainerListJson"/>.</summary>
 public sealed class ContainerListEntry
 {
-    [JsonPropertyName("ociVersion")] public string OciVersion { get; set; } = "";
-    [JsonPropertyName("id")] public string Id { get; set; } = "";
-    [JsonPropertyName("pid")] public int Pid { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "";
-    [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
-    [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
-    [JsonPropertyName("created")] public DateTime Created { get; set; }
-    [JsonPropertyName("owner")] public string Owner { get; set; } = "";
-    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+    public string OciVersion { get; set; } = "";
+    public string Id { get; set; } = "";
+    public int Pid { get; set; }
+    public string Status { get; set; } = "";
+    public string Bundle { get; set; } = "";
+    public string Rootfs { get; set; } = "";
+    public DateTime Created { get; set; }
+    public string Owner { get; set; } = "";
+    public Dictionary<string, string>? Annotations { get; set; }
 }

@@ -44,17 +44,16 @@ public sealed class StateStore
     public ContainerRecord Load(string id)
     {
         string file = Path.Combine(DirOf(id), RecordFile);
-        string json;
+        byte[] json;
         try
         {
-            json = File.ReadAllText(file);
+            json = File.ReadAllBytes(file);
         }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
         try
         {
-            return JsonSerializer.Deserialize(json, RuntimeJsonContext.Default.ContainerRecord)
-                   ?? throw new JsonException("null");
+            return ContainerRecordJson.Read(json);
         }
         catch (JsonException e)
         {
@@ -69,7 +68,7 @@ public sealed class StateStore
     {
         string dir = DirOf(record.Id);
         string tmp = Path.Combine(dir, RecordFile + ".tmp");
-        File.WriteAllText(tmp, JsonSerializer.Serialize(record, RuntimeJsonContext.Default.ContainerRecord));
+        File.WriteAllBytes(tmp, ContainerRecordJson.Write(record));
         File.Move(tmp, Path.Combine(dir, RecordFile), overwrite: true);
     }
 
