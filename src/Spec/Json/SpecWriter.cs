@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using MyDocker.Spec.Model;
 
@@ -9,8 +8,9 @@ namespace MyDocker.Spec.Json;
 /// <summary>
 /// Writes the spec model as JSON by hand, property by property, with Utf8JsonWriter. The bytes are the
 /// ones System.Text.Json's serializer wrote with SpecJsonContext (tests/MyDocker.Tests/Golden/spec-writer/
-/// hold its output): camelCase names, properties in declaration order, an unset (null) property left out,
-/// false, 0 and empty lists written, dictionary entries in the dictionary's order. Doing it by hand keeps
+/// hold its output; text-config differs only in escaping, see JsonTextEncoder): camelCase names,
+/// properties in declaration order, an unset (null) property left out, false, 0 and empty lists
+/// written, dictionary entries in the dictionary's order. Doing it by hand keeps
 /// the serializer's type metadata, and the start-up time it costs, out of the binary.
 ///
 /// One method per model class, named Write and overloaded on the class; the files follow the model's:
@@ -19,9 +19,9 @@ namespace MyDocker.Spec.Json;
 /// </summary>
 internal static partial class SpecWriter
 {
-    // Non-ASCII text (annotations, paths) is written as it is, not as \uXXXX, like SpecJson always did.
-    private static readonly JsonWriterOptions IndentedOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JsonWriterOptions CompactOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Non-ASCII text (annotations, paths) is written as it is, not as \uXXXX (see JsonTextEncoder).
+    private static readonly JsonWriterOptions IndentedOptions = new() { Indented = true, Encoder = JsonTextEncoder.Instance };
+    private static readonly JsonWriterOptions CompactOptions = new() { Indented = false, Encoder = JsonTextEncoder.Instance };
 
     // ---- entry points: the whole document as text, indented with 2 spaces or on one line, no trailing newline ----
 

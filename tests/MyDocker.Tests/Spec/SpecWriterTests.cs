@@ -40,18 +40,17 @@ public class SpecWriterTests
     }
 
     [Fact]
-    public void TextIsWrittenAsItIsExceptWhatTheRelaxedEncoderEscapes()
+    public void TextIsWrittenAsItIsExceptWhatJsonNeedsEscaped()
     {
-        // What System.Text.Json's serializer did with UnsafeRelaxedJsonEscaping (text-config goldens): HTML
-        // characters and BMP non-ASCII as they are; quote, backslash and C0 controls escaped (\b \t \n \f \r short);
-        // DEL, U+0085, U+00A0, U+2028, U+2029, U+FEFF and characters outside the BMP (emoji) as \uXXXX,
-        // upper-case hex; a lone surrogate as \uFFFD.
+        // JsonTextEncoder (text-config goldens): HTML characters and all non-ASCII, emoji included, as they
+        // are; quote, backslash, C0 controls (\b \t \n \f \r short), DEL, C1 controls and U+2028/U+2029
+        // escaped with upper-case hex; a lone surrogate is not text and becomes U+FFFD.
         string json = SpecWriter.Serialize(SpecWriterCases.Text(), false);
         Assert.Contains("\"hostname\":\"<host> & 'friends' + \\\"quotes\\\" \\\\ back\"", json);
-        Assert.Contains("\"unicode\":\"zürich ñ 日本 \\uD83D\\uDE00\"", json);
+        Assert.Contains("\"unicode\":\"zürich ñ 日本 \uD83D\uDE00\"", json);
         Assert.Contains("\"control\":\"a\\u0001b\\tc\\nd\\re\\u001Ff\\u007Fg\\bh\\fi\\u0000j\"", json);
-        Assert.Contains("\"separators\":\"\\u0085 \\u00A0 \\u2028 \\u2029 \u200B \\uFEFF\"", json);
-        Assert.Contains("\"lone surrogates\":\"x\\uFFFDy\\uFFFDz\"", json);
+        Assert.Contains("\"separators\":\"\\u0085 \u00A0 \\u2028 \\u2029 \u200B \uFEFF\"", json);
+        Assert.Contains("\"lone surrogates\":\"x\uFFFDy\uFFFDz\"", json);
         Assert.Contains("\"nöt <ascii> & \\\"key\\\"\\t\\\\\":\"in a name\"", json);
         Assert.DoesNotContain('\r', json);
         Assert.DoesNotContain('\n', json);
