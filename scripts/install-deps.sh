@@ -6,11 +6,11 @@
 #   uidmap slirp4netns     user namespaces and rootless networking for the engine
 #   bsdutils (script)      terminal tests run mydocker on a real pty
 #   runc                   the benchmark's yardstick
-#   libseccomp2            linux.seccomp (loaded at run time, only when a config has a seccomp profile)
+#   libseccomp-dev libc6-dev  the static archives linked into the static mydocker (linux.seccomp, libc)
 #   util-linux             unshare(1), used by the rootfs tests to run probes in fresh namespaces
 # (schema/ holds a copy of the OCI JSON schema from Debian's golang-github-opencontainers-specs-dev)
 set -eu
-pkgs="clang lld zlib1g-dev busybox-static uidmap slirp4netns bsdutils file runc libseccomp2 util-linux"
+pkgs="clang lld zlib1g-dev busybox-static uidmap slirp4netns bsdutils file runc libseccomp-dev libc6-dev util-linux"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

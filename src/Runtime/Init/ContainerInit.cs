@@ -57,7 +57,7 @@ public static unsafe class ContainerInit
         try
         {
             config = ReadConfig(configFd);
-            seccomp = UserProgram.BuildSeccomp(config); // before any mount namespace change: libseccomp is the host's
+            seccomp = UserProgram.BuildSeccomp(config); // before any mount namespace change
             MountNamespaceJoin.EnterIfAsked();
             var process = config.Process; // null: a container that can be created but never started
 

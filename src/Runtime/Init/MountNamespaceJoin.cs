@@ -6,9 +6,9 @@ namespace MyDocker.Runtime.Init;
 /// <summary>
 /// Entering a mount namespace from `mydocker init` rather than from the cloned child.
 ///
-/// The child cannot do it: once in the container's mount namespace, exec'ing our dynamically linked
-/// binary would make the kernel look for /lib64/ld-linux-x86-64.so.2 inside the container (busybox
-/// images have none: ENOENT). init is a multi-threaded .NET process, and setns(CLONE_NEWNS) refuses
+/// Why here: joining before the exec would make the exec resolve everything in the container's
+/// filesystem (when the binary was dynamically linked, even its ELF loader, which busybox images do
+/// not have), and init starts up on the host's files. init is a multi-threaded .NET process, and setns(CLONE_NEWNS) refuses
 /// a caller whose filesystem context (root, cwd) is shared with other threads — so this thread first
 /// takes a private copy with unshare(CLONE_FS). The namespace then belongs to this thread, the one
 /// that will execve the user program, and execve keeps it.

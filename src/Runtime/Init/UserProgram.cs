@@ -15,8 +15,9 @@ namespace MyDocker.Runtime.Init;
 public static class UserProgram
 {
     /// <summary>
-    /// Builds the seccomp filter early: libseccomp is loaded from the HOST's filesystem, so this must
-    /// happen before pivot_root or joining the container's mount namespace. Warnings go to stderr.
+    /// Builds the seccomp filter early, while init still sees the host's filesystem (libseccomp reads
+    /// nothing from it today: it is linked into the binary; keeping the order makes that not matter).
+    /// Warnings go to stderr.
     /// </summary>
     public static SeccompFilter? BuildSeccomp(Config config)
     {

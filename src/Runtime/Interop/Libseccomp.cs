@@ -5,11 +5,10 @@ namespace MyDocker.Runtime.Interop;
 /// <summary>
 /// libseccomp (config-linux.md "Seccomp" is written in its vocabulary: SCMP_ACT_*, SCMP_ARCH_*, SCMP_CMP_*).
 ///
-/// Why a class of its own and not part of <see cref="Libc"/>: libc is linked directly, libseccomp is
-/// not. It is bound lazily — NativeAOT dlopen()s "libseccomp.so.2" at the first call of any function
-/// below — so a container without linux.seccomp never needs the library, and the binary runs on a host
-/// without it. The first call must happen while the HOST's filesystem is still "/" (before pivot_root):
-/// SeccompFilter.Build makes it, and every later call finds the library already loaded.
+/// A class of its own, apart from <see cref="Libc"/>, because it is another library. The NativeAOT
+/// binary links its static archive (libseccomp.a, DirectPInvoke in MyDocker.Cli.csproj): mydocker is
+/// one static executable and needs no libseccomp on the host. The tests, run by the JIT, load
+/// "libseccomp.so.2" the usual way.
 ///
 /// libseccomp reports failure as a negative errno return value, never through errno, so nothing here
 /// uses SetLastError. Constants: seccomp.h of libseccomp 2.5 (Debian's libseccomp2 2.5.4).

@@ -264,8 +264,9 @@ public sealed unsafe class SeccompFilter : IDisposable
     }
 
     /// <summary>
-    /// Binds libseccomp now, with a clean error if it is missing. The dlopen happens here, while "/"
-    /// is still the host's: after pivot_root it would search the container's filesystem.
+    /// Binds libseccomp now, with a clean error if it is missing. The mydocker binary has it linked
+    /// in, so this cannot fail there; where it is loaded at run time (the tests, under the JIT) the
+    /// dlopen happens here, while "/" is still the host's.
     /// </summary>
     private static void EnsureLibrary()
     {
