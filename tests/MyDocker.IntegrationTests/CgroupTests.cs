@@ -154,6 +154,30 @@ public sealed class CgroupTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public void Init_and_exec_processes_are_born_in_every_hierarchy_and_the_runtime_stays_out()
+    {
+        // CloneIntoCgroups: init starts in the container's cgroup of every hierarchy (v1 `tasks`
+        // visit, v2 CLONE_INTO_CGROUP) instead of being moved there; the same for an exec'd process.
+        CreateAndStart("born", ["sleep", "60"], null);
+        string Cgroups(int pid) => File.ReadAllText($"/proc/{pid}/cgroup");
+        int init = InitPid("born");
+        var lines = Cgroups(init).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(HostCgroups.Mounts().Count, lines.Length);
+        Assert.All(lines, l => Assert.EndsWith(":" + CgroupsPath("born"), l));
+
+        var e = rt.Mydocker("exec", "born", "cat", "/proc/self/cgroup");
+        Assert.True(e.ExitCode == 0, e.ToString());
+        var execLines = e.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines.Length, execLines.Length);
+        // "/" inside the container's cgroup namespace, the container's path without one; elsewhere would be "/.." or ours.
+        Assert.All(execLines, l => Assert.True(l.EndsWith(":/") || l.EndsWith(":" + CgroupsPath("born")), e.Stdout));
+
+        // The runtime's thread went back: none of the container's cgroups lists anything but init.
+        string procs = File.ReadAllText(Path.Combine(HostCgroups.Mounts()[0] + CgroupsPath("born"), "cgroup.procs"));
+        Assert.Equal(init.ToString(), procs.Trim());
+    }
+
+    [Fact]
     public void Without_cgroupsPath_the_container_is_in_mydocker_slash_its_id()
     {
         string id = $"dflt{Guid.NewGuid():N}"[..12];

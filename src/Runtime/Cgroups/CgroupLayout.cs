@@ -68,12 +68,15 @@ public sealed class CgroupLayout
     public V1Hierarchy? Find(string controller) => V1.FirstOrDefault(h => h.Has(controller));
 
     /// <summary>Our own cgroup in a v1 hierarchy (from /proc/self/cgroup), "/" when not listed.</summary>
-    public string OwnIn(V1Hierarchy h)
+    public string OwnIn(V1Hierarchy h) => CgroupIn(Own, h) ?? "/";
+
+    /// <summary>The cgroup a /proc/PID/cgroup text (parsed by <see cref="ParseOwn"/>) lists for a v1 hierarchy, or null.</summary>
+    public static string? CgroupIn(IReadOnlyDictionary<string, string> entries, V1Hierarchy h)
     {
-        if (Own.TryGetValue(h.Key, out var p)) return p;
+        if (entries.TryGetValue(h.Key, out var p)) return p;
         foreach (string c in h.Controllers)
-            if (Own.TryGetValue(c, out p)) return p;
-        return "/";
+            if (entries.TryGetValue(c, out p)) return p;
+        return null;
     }
 
     /// <summary>Our own cgroup in the cgroup2 hierarchy, "/" when not listed.</summary>

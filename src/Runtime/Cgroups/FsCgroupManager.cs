@@ -338,8 +338,43 @@ public sealed class FsCgroupManager : ICgroupManager
 
     public void AddProcess(int pid)
     {
-        foreach (string dir in AllDirs())
-            _f.Write(dir, "cgroup.procs", Fmt.I(pid), $"linux.cgroupsPath: adding process {pid} to {dir}");
+        // A child born in the container's cgroups (CloneIntoCgroups) is already there: moving a
+        // process costs an RCU grace period the first time, so only what is missing is written.
+        var now = ProcCgroups(pid);
+        foreach (var (h, dir) in _v1)
+            if (now == null || CgroupLayout.CgroupIn(now, h) is not { } at || AbsoluteIn(h.MountPoint, h.Root, at) != dir)
+                _f.Write(dir, "cgroup.procs", Fmt.I(pid), $"linux.cgroupsPath: adding process {pid} to {dir}");
+        if (_v2 != null && (now == null || !now.TryGetValue("", out var v2At) || AbsoluteIn(_layout.UnifiedMountPoint!, _layout.UnifiedRoot, v2At) != _v2))
+            _f.Write(_v2, "cgroup.procs", Fmt.I(pid), $"linux.cgroupsPath: adding process {pid} to {_v2}");
+    }
+
+    /// <summary>/proc/PID/cgroup parsed, or null when it cannot be read (then every hierarchy is written).</summary>
+    private static Dictionary<string, string>? ProcCgroups(int pid)
+    {
+        try { return CgroupLayout.ParseOwn(File.ReadAllText($"/proc/{Fmt.I(pid)}/cgroup")); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    public CloneTargets CloneTargets()
+    {
+        var v1 = new List<(string, string)>();
+        foreach (var (h, dir) in _v1)
+        {
+            // Our own cgroup must be visible in this mount, or the visiting thread could not come back.
+            string own = _layout.OwnIn(h);
+            if (h.Root != "/" && own != h.Root && !own.StartsWith(h.Root + "/", StringComparison.Ordinal)) return new([], null);
+            v1.Add((dir, AbsoluteIn(h.MountPoint, h.Root, own)));
+        }
+        return new(v1, _v2);
+    }
+
+    /// <summary>Where a cgroup ("/a/b" as /proc lists it) is in a mount whose root is mountRoot.</summary>
+    private static string AbsoluteIn(string mount, string mountRoot, string cgroup)
+    {
+        if (mountRoot != "/" && (cgroup == mountRoot || cgroup.StartsWith(mountRoot + "/", StringComparison.Ordinal)))
+            cgroup = cgroup[mountRoot.Length..];
+        return Join(mount, cgroup);
     }
 
     /// <summary>The directory whose cgroup.procs lists the container: the v2 one if any, else a v1 one (pids, freezer, memory first).</summary>

@@ -25,8 +25,11 @@ public interface ICgroupManager
     /// <summary>`update`: only the fields set in <paramref name="r"/>; devices only when it has any; memory.checkBeforeUpdate honoured.</summary>
     void Update(Resources r);
 
-    /// <summary>Moves a process (with all its threads) into the cgroup in every hierarchy: before init runs user code.</summary>
+    /// <summary>Moves a process (with all its threads) into the cgroup in every hierarchy where it is not yet: before init runs user code.</summary>
     void AddProcess(int pid);
+
+    /// <summary>The container's directory and ours in each v1 hierarchy, and its v2 directory: where CloneIntoCgroups takes a new child.</summary>
+    CloneTargets CloneTargets();
 
     /// <summary>Kills whatever is left in the cgroups and removes every directory made for the container, innermost first.</summary>
     void Destroy();
@@ -75,3 +78,9 @@ public static class CgroupManager
 
     public static void DefaultWarn(string message) => Console.Error.WriteLine($"mydocker: warning: {message}");
 }
+
+/// <summary>
+/// See <see cref="CloneIntoCgroups"/>: per v1 hierarchy the container's cgroup directory and the
+/// runtime's own (to come back to); the container's cgroup v2 directory, or null.
+/// </summary>
+public sealed record CloneTargets(IReadOnlyList<(string Container, string Own)> V1, string? V2);

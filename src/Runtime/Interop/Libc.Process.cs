@@ -15,9 +15,19 @@ public static unsafe partial class Libc
     public const ulong CLONE_NEWPID = 0x20000000;
     public const ulong CLONE_NEWNET = 0x40000000;
     public const ulong CLONE_PARENT = 0x00008000;
+    /// <summary>clone3 only: the child starts in the cgroup v2 directory given by CloneArgs.Cgroup.</summary>
+    public const ulong CLONE_INTO_CGROUP = 0x200000000;
+
+    /// <summary>struct clone_args of clone3(2), the version with the cgroup field (88 bytes).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CloneArgs
+    {
+        public ulong Flags, PidFd, ChildTid, ParentTid, ExitSignal, Stack, StackSize, Tls, SetTid, SetTidSize, Cgroup;
+    }
     public const int SIGCHLD = 17;
 
     public const long SYS_clone = 56;        // x86-64 syscall numbers
+    public const long SYS_clone3 = 435;
     public const long SYS_execveat = 322;
     public const long SYS_setgroups = 116, SYS_setresuid = 117, SYS_setresgid = 119;
     public const long SYS_pidfd_open = 434;

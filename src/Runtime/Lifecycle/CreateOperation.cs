@@ -96,10 +96,13 @@ public static class CreateOperation
                 int exe = MydockerBinary.OpenSelf();
                 try
                 {
+                // init is born in the container's cgroups: no migration (and its RCU grace period) after.
+                using var birth = CloneIntoCgroups.Enter(cgroups, config.Linux?.Resources?.Pids?.Limit);
                 pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
                 {
                     Plan = plan,
                     ExeFd = exe,
+                    CgroupFd = birth.V2Fd,
                     StdioFd = config.Process?.Terminal == true ? fds.Open("/dev/null", Libc.O_RDWR) : -1,
                     Argv = ["mydocker", InitEnvironment.Verb],
                     Env = InitEnvironment.Build(initFds, bundle, plan.NewCgroup, o.PreserveFds, o.NoPivot),
@@ -115,7 +118,7 @@ public static class CreateOperation
                 debug($"init started, pid {pid}");
                 record.Pid = pid;
                 record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
-                cgroups.AddProcess(pid);
+                cgroups.AddProcess(pid); // the hierarchies it was not born in, if any
                 store.Save(record);
 
                 channel.SendGo();

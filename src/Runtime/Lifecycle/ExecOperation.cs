@@ -1,3 +1,4 @@
+using MyDocker.Runtime.Cgroups;
 using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Namespaces;
@@ -62,12 +63,17 @@ public static class ExecOperation
                 var env = InitEnvironment.Build(initFds, record.Bundle, newCgroupNs: false, o.PreserveFds).ToList();
                 env.Add($"{InitEnvironment.Mode}={InitEnvironment.ExecMode}");
                 int exe = MydockerBinary.SealedCopy();
+                var cgroups = ContainerCgroups.Of(record);
                 try
                 {
+                    // Born in the container's cgroups (see CloneIntoCgroups); never by visiting a frozen
+                    // cgroup, which would stop this thread with it.
+                    using var birth = cgroups != null && !cgroups.IsFrozen() ? CloneIntoCgroups.Enter(cgroups, pidsLimit: null) : null;
                     pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
                     {
                         Plan = plan,
                         ExeFd = exe,
+                        CgroupFd = birth?.V2Fd ?? -1,
                     StdioFd = o.Process.Terminal ? fds.Open("/dev/null", Libc.O_RDWR) : -1,
                         Argv = ["mydocker", InitEnvironment.Verb],
                         Env = env.ToArray(),
@@ -78,8 +84,8 @@ public static class ExecOperation
                 debug($"exec: process {pid} joined the namespaces of {record.Pid}");
                 try
                 {
-                    // Into the container's cgroups before it runs anything of its own.
-                    ContainerCgroups.Of(record)?.AddProcess(pid);
+                    // Into the container's cgroups (where it was not born there) before it runs anything of its own.
+                    cgroups?.AddProcess(pid);
                     channel.SendGo();
                     channel.Expect(SyncChannel.Ready, "exec init");
                     // The channel closes when execve succeeds (close-on-exec); an error line comes otherwise.

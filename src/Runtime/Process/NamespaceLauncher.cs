@@ -33,6 +33,11 @@ public static unsafe class NamespaceLauncher
         public required int ExeFd { get; init; }
         /// <summary>Called with the pid of the process that owns the new user/time namespace, before it may go on.</summary>
         public Action<int>? BeforeGo { get; init; }
+        /// <summary>
+        /// A cgroup v2 directory (fd) for the child to start in (clone3 CLONE_INTO_CGROUP), -1 for none.
+        /// Where the kernel refuses it, the child starts where we are and the caller moves it.
+        /// </summary>
+        public int CgroupFd { get; init; } = -1;
     }
 
     /// <summary>Starts the child; returns the pid of the process that exec'd `mydocker init`.</summary>
@@ -63,7 +68,22 @@ public static unsafe class NamespaceLauncher
             FillPlan(plan, request, report[1], sync[0], nativeStrings);
 
             // The clone itself: raw syscall, no GC transition; the child never returns from Run().
-            long r = Libc.Child.Syscall5(Libc.SYS_clone, (long)(plan->CloneFlags | (ulong)Libc.SIGCHLD), 0, 0, 0, 0);
+            long r = -1;
+            if (request.CgroupFd >= 0)
+            {
+                // Born in the container's cgroup v2: no migration afterwards (see CloneIntoCgroups).
+                var args = new Libc.CloneArgs
+                {
+                    Flags = plan->CloneFlags | Libc.CLONE_INTO_CGROUP,
+                    ExitSignal = (ulong)Libc.SIGCHLD,
+                    Cgroup = (ulong)request.CgroupFd,
+                };
+                r = Libc.Child.Syscall5(Libc.SYS_clone3, (long)&args, sizeof(Libc.CloneArgs), 0, 0, 0);
+                if (r == 0) NamespaceChild.Run(plan);
+            }
+            // Plain clone: no cgroup asked for, or clone3 refused (an old kernel, a cgroup that cannot take
+            // the child); then the same error, if it is about the namespaces, comes again from clone.
+            if (r < 0) r = Libc.Child.Syscall5(Libc.SYS_clone, (long)(plan->CloneFlags | (ulong)Libc.SIGCHLD), 0, 0, 0, 0);
             if (r == 0) NamespaceChild.Run(plan);
             if (r < 0)
             {
