@@ -36,6 +36,19 @@ public sealed class HybridManagerTests : IDisposable
     }
 
     [Fact]
+    public void Clone_targets_pair_each_v1_directory_with_our_own_and_name_the_v2_one()
+    {
+        // CloneIntoCgroups: the cloning thread visits the container's v1 cgroups and must find its way back.
+        using var own = FakeCgroupFs.Hybrid(ownCgroup: "/user.slice/me");
+        var m = CgroupManager.For("c1", new Linux { CgroupsPath = "/mydocker/c1" }, own.Layout, own);
+        var t = m.CloneTargets();
+        Assert.Equal(9, t.V1.Count);
+        Assert.All(t.V1, p => Assert.EndsWith("/mydocker/c1", p.Container));
+        Assert.All(t.V1, p => Assert.Equal(Path.GetDirectoryName(Path.GetDirectoryName(p.Container)) + "/user.slice/me", p.Own));
+        Assert.Equal(own.V2Mount + "/mydocker/c1", t.V2);
+    }
+
+    [Fact]
     public void Create_enables_nothing_in_the_v2_tree()
     {
         var m = CgroupManager.For("c1", new Linux(), fs.Layout, fs);

@@ -178,6 +178,17 @@ public sealed class CgroupTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public void With_a_tiny_pids_limit_init_joins_the_usual_way_and_is_in_every_hierarchy_too()
+    {
+        // Below 8 pids CloneIntoCgroups does not visit (no room for its thread): AddProcess moves init.
+        CreateAndStart("tiny", ["sleep", "60"], new JsonObject { ["pids"] = new JsonObject { ["limit"] = 6 } });
+        int init = InitPid("tiny");
+        var lines = File.ReadAllText($"/proc/{init}/cgroup").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(HostCgroups.Mounts().Count, lines.Length);
+        Assert.All(lines, l => Assert.EndsWith(":" + CgroupsPath("tiny"), l));
+    }
+
+    [Fact]
     public void Without_cgroupsPath_the_container_is_in_mydocker_slash_its_id()
     {
         string id = $"dflt{Guid.NewGuid():N}"[..12];
