@@ -1,4 +1,3 @@
-using System.Text;
 using MyDocker.Runtime.Interop;
 
 namespace MyDocker.Runtime.Cgroups;
