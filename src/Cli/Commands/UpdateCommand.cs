@@ -48,6 +48,7 @@ public static class UpdateCommand
         }
 
         var store = new StateStore(ctx.Global.Root);
+        using var idLock = store.Lock(id);
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status == ContainerStatus.Stopped)

@@ -142,6 +142,24 @@ public sealed class FsCgroupManager : ICgroupManager
 
     // ---------------------------------------------------------------- create
 
+    public string[] PathsToCreate()
+    {
+        var missing = new List<string>();
+        foreach (var (h, dir) in _v1) AddMissingLevels(h.MountPoint, dir, missing);
+        if (_v2 != null) AddMissingLevels(_layout.UnifiedMountPoint!, _v2, missing);
+        return missing.Distinct().ToArray();
+    }
+
+    private void AddMissingLevels(string mount, string dir, List<string> missing)
+    {
+        string cur = mount.TrimEnd('/');
+        foreach (string part in dir[cur.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            cur += "/" + part;
+            if (!_f.DirExists(cur)) missing.Add(cur);
+        }
+    }
+
     public void Create()
     {
         foreach (var (h, dir) in _v1)

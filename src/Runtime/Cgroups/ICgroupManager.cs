@@ -16,6 +16,13 @@ public interface ICgroupManager
     /// <summary>The directories <see cref="Create"/> made, outermost first (intermediate ones included): store them too, for Destroy.</summary>
     string[] CreatedPaths { get; }
 
+    /// <summary>
+    /// The directories <see cref="Create"/> would make now (those missing, outermost first): create
+    /// records them BEFORE making them, so a create killed half-way leaves a record that
+    /// `delete --force` can clean up from.
+    /// </summary>
+    string[] PathsToCreate();
+
     /// <summary>mkdir -p of the container's cgroup in every hierarchy; idempotent.</summary>
     void Create();
 

@@ -49,7 +49,9 @@ public static class CreateOperation
         CheckRunnable(config, bundle);
         debug($"config.json loaded from {bundle}");
 
-        string dir = store.CreateDir(o.Id);
+        // Held until create returns: a concurrent verb on this ID waits, then sees the finished container.
+        using var idLock = store.CreateLocked(o.Id);
+        string dir = store.DirOf(o.Id);
         var record = new ContainerRecord
         {
             Id = o.Id,
@@ -67,16 +69,20 @@ public static class CreateOperation
         ICgroupManager? cgroups = null;
         try
         {
+            // Everything create will make is written down before it is made: a create killed at any
+            // moment (SIGKILL cannot be caught) leaves a record from which `delete --force` removes it all.
+            cgroups = CgroupManager.For(o.Id, config.Linux, warn);
+            record.CgroupPaths = cgroups.Paths;
+            record.CgroupCreatedPaths = cgroups.PathsToCreate();
+            if (record.MountsInHostNamespace) record.HostMountsBefore = HostNamespaceMounts.Snapshot(record.Rootfs);
+            store.Save(record);
+
             // config-linux.md "Control groups": made and limited before init exists, so init is
             // limited from its first instruction of setup; it joins below, before "go".
-            cgroups = CgroupManager.For(o.Id, config.Linux, warn);
             cgroups.Create();
-            record.CgroupPaths = cgroups.Paths;
-            record.CgroupCreatedPaths = cgroups.CreatedPaths;
             cgroups.Apply(config.Linux?.Resources);
 
             store.SaveConfig(o.Id, config);
-            store.Save(record);
             string fifo = Path.Combine(dir, StateStore.FifoFile);
             Libc.Check(Libc.Mkfifo(fifo, 0x180), "mkfifo exec.fifo");
             // 0622 (past the umask): init may run as an unprivileged host uid (user namespace) and must open it for writing.
@@ -118,6 +124,7 @@ public static class CreateOperation
                 debug($"init started, pid {pid}");
                 record.Pid = pid;
                 record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
+                record.CgroupCreatedPaths = cgroups.CreatedPaths; // what was really made, now that it is known
                 cgroups.AddProcess(pid); // the hierarchies it was not born in, if any
                 store.Save(record);
 
@@ -142,7 +149,7 @@ public static class CreateOperation
             if (pid > 0) KillAndReap(pid);
             try { cgroups?.Destroy(); }
             catch (MyDockerException e) { warn(e.Message); }
-            if (record.MountsInHostNamespace) HostNamespaceMounts.UnmountUnder(record.Rootfs);
+            if (record.MountsInHostNamespace) HostNamespaceMounts.UnmountMadeSince(record.Rootfs, record.HostMountsBefore);
             store.Remove(o.Id);
             throw;
         }

@@ -30,6 +30,31 @@ public static class ExecOperation
 {
     public static int Exec(StateStore store, ExecOptions o, Action<string> debug)
     {
+        int pid;
+        ConsoleSocketListener? listener;
+        // Under the container's lock until the process runs in the container: a concurrent delete
+        // waits, then kills it with the rest. Not while it runs: that may take hours.
+        using (store.Lock(o.Id)) pid = Launch(store, o, debug, out listener);
+        using (listener)
+        {
+            int master = -1;
+            try
+            {
+                if (listener != null) master = listener.AcceptMaster(10_000);
+                if (o.PidFile != null) PidFile.Write(o.PidFile, pid);
+                if (o.Detach) return 0;
+                return ForegroundProcess.Wait(pid, master);
+            }
+            finally
+            {
+                if (master >= 0) Libc.Close(master);
+            }
+        }
+    }
+
+    /// <summary>Joins the container's namespaces and cgroups and execs the process; returns its pid.</summary>
+    private static int Launch(StateStore store, ExecOptions o, Action<string> debug, out ConsoleSocketListener? listener)
+    {
         var record = store.Load(o.Id);
         string status = ContainerStatus.Probe(store, record);
         if (status is not (ContainerStatus.Created or ContainerStatus.Running))
@@ -41,7 +66,20 @@ public static class ExecOperation
         bool ownConsole = o.Process.Terminal && o.ConsoleSocket == null && !o.Detach;
         if (o.Process.Terminal && o.ConsoleSocket == null && o.Detach)
             throw new MyDockerException("exec: --tty with --detach needs --console-socket");
-        using var listener = ownConsole ? new ConsoleSocketListener() : null;
+        listener = ownConsole ? new ConsoleSocketListener() : null;
+        try
+        {
+            return LaunchInto(record, config, o, listener, debug);
+        }
+        catch
+        {
+            listener?.Dispose();
+            throw;
+        }
+    }
+
+    private static int LaunchInto(ContainerRecord record, Spec.Model.Config config, ExecOptions o, ConsoleSocketListener? listener, Action<string> debug)
+    {
         string? consoleSocket = listener?.SocketPath ?? o.ConsoleSocket;
 
         int pid;
@@ -101,18 +139,7 @@ public static class ExecOperation
             }
         }
 
-        int master = -1;
-        try
-        {
-            if (listener != null) master = listener.AcceptMaster(10_000);
-            if (o.PidFile != null) PidFile.Write(o.PidFile, pid);
-            if (o.Detach) return 0;
-            return ForegroundProcess.Wait(pid, master);
-        }
-        finally
-        {
-            if (master >= 0) Libc.Close(master);
-        }
+        return pid;
     }
 
     /// <summary>The exec'd process's config travels in an anonymous file: nothing is written to disk.</summary>

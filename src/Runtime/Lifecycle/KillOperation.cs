@@ -9,6 +9,7 @@ public static class KillOperation
 {
     public static void Kill(StateStore store, string id, int signal, bool all = false)
     {
+        using var idLock = store.Lock(id);
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status is not (ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused))

@@ -8,6 +8,7 @@ public static class PauseOperation
 {
     public static void Pause(StateStore store, string id)
     {
+        using var idLock = store.Lock(id);
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status != ContainerStatus.Running)
@@ -17,6 +18,7 @@ public static class PauseOperation
 
     public static void Resume(StateStore store, string id)
     {
+        using var idLock = store.Lock(id);
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status != ContainerStatus.Paused)

@@ -30,6 +30,21 @@ public static unsafe class StartOperation
 
     public static void Start(StateStore store, string id, Action<string>? warn = null)
     {
+        ContainerRecord record;
+        // Under the container's lock: of two concurrent starts, the second waits and then finds the
+        // container running. Released before the poststart hooks, which may call the runtime themselves.
+        using (store.Lock(id)) record = ReleaseInit(store, id);
+        if (record.HasPoststartHooks)
+        {
+            var config = store.LoadConfig(id);
+            LifecycleHooks.RunWarnOnly("poststart", config.Hooks?.Poststart,
+                LifecycleHooks.StateJson(record, ContainerStatus.Running), warn ?? (_ => { }));
+        }
+    }
+
+    /// <summary>Opens exec.fifo (init is released), then waits until init has exec'd the user program.</summary>
+    private static ContainerRecord ReleaseInit(StateStore store, string id)
+    {
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status != ContainerStatus.Created)
@@ -64,11 +79,6 @@ public static unsafe class StartOperation
         Libc.Unlink(fifoPath);
         WaitForExec(fd, record);
         Libc.Close(fd);
-        if (record.HasPoststartHooks)
-        {
-            var config = store.LoadConfig(id);
-            LifecycleHooks.RunWarnOnly("poststart", config.Hooks?.Poststart,
-                LifecycleHooks.StateJson(record, ContainerStatus.Running), warn ?? (_ => { }));
-        }
+        return record;
     }
 }

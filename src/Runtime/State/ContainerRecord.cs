@@ -25,6 +25,12 @@ public sealed class ContainerRecord
     public string[]? CgroupCreatedPaths { get; set; }
     /// <summary>No mount namespace of its own: its mounts live in the host's and delete must unmount them.</summary>
     public bool MountsInHostNamespace { get; set; }
+    /// <summary>
+    /// With <see cref="MountsInHostNamespace"/>: the mounts that were already at or under the rootfs
+    /// before init ran (<see cref="Rootfs.HostNamespaceMounts.Key"/>), recorded before init exists.
+    /// delete unmounts only the others: those the container made.
+    /// </summary>
+    public string[]? HostMountsBefore { get; set; }
     /// <summary>False when config.json has no "process": such a container can be created, never started.</summary>
     public bool HasProcess { get; set; } = true;
 }

@@ -37,6 +37,7 @@ public static class ContainerRecordJson
             WriteStrings(w, "cgroupPaths", r.CgroupPaths);
             WriteStrings(w, "cgroupCreatedPaths", r.CgroupCreatedPaths);
             w.WriteBoolean("mountsInHostNamespace", r.MountsInHostNamespace);
+            WriteStrings(w, "hostMountsBefore", r.HostMountsBefore);
             w.WriteBoolean("hasProcess", r.HasProcess);
             w.WriteEndObject();
         }
@@ -97,6 +98,7 @@ public static class ContainerRecordJson
                 case "cgroupPaths": r.CgroupPaths = Strings(ref reader, name); break;
                 case "cgroupCreatedPaths": r.CgroupCreatedPaths = Strings(ref reader, name); break;
                 case "mountsInHostNamespace": r.MountsInHostNamespace = Bool(ref reader, name); break;
+                case "hostMountsBefore": r.HostMountsBefore = Strings(ref reader, name); break;
                 case "hasProcess": r.HasProcess = Bool(ref reader, name); break;
                 default: reader.Skip(); break;
             }

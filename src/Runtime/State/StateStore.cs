@@ -26,8 +26,11 @@ public sealed class StateStore
 
     public string DirOf(string id) => Path.Combine(Root, ContainerId.Validate(id));
 
-    /// <summary>Creates the container's directory; fails if the ID is taken (mkdir is atomic).</summary>
-    public string CreateDir(string id)
+    /// <summary>
+    /// Creates the container's directory and takes its lock (<see cref="ContainerLock"/>); fails if the
+    /// ID is taken (mkdir is atomic). The caller holds the lock for the whole of create.
+    /// </summary>
+    public ContainerLock CreateLocked(string id)
     {
         string dir = DirOf(id);
         Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -36,8 +39,19 @@ public sealed class StateStore
             if (Libc.LastErrno == Libc.EEXIST) throw new MyDockerException($"container \"{id}\" already exists");
             throw Libc.Fail($"creating state directory {dir}");
         }
-        return dir;
+        // A `delete --force` may take the fresh, empty directory's lock first and remove it: it won.
+        return ContainerLock.Acquire(dir)
+            ?? throw new MyDockerException($"container \"{id}\" was deleted while it was being created");
     }
+
+    /// <summary>Waits for the container's lock; null when there is no such container (any more).</summary>
+    public ContainerLock? TryLock(string id) => ContainerLock.Acquire(DirOf(id));
+
+    /// <summary>Waits for the container's lock; "does not exist" when there is no such container.</summary>
+    public ContainerLock Lock(string id) => TryLock(id) ?? throw NotFound(id);
+
+    /// <summary>True while a `create` of this ID is still running in another process (it holds the lock, no pid recorded yet).</summary>
+    public bool CreateInProgress(string id) => ContainerLock.IsHeldElsewhere(DirOf(id));
 
     public bool Exists(string id) => File.Exists(Path.Combine(DirOf(id), RecordFile));
 
@@ -63,17 +77,12 @@ public sealed class StateStore
 
     public static MyDockerException NotFound(string id) => new($"container \"{id}\" does not exist");
 
-    /// <summary>Writes state.json atomically (temp file + rename), so readers never see half a file.</summary>
-    public void Save(ContainerRecord record)
-    {
-        string dir = DirOf(record.Id);
-        string tmp = Path.Combine(dir, RecordFile + ".tmp");
-        File.WriteAllBytes(tmp, ContainerRecordJson.Write(record));
-        File.Move(tmp, Path.Combine(dir, RecordFile), overwrite: true);
-    }
+    /// <summary>Writes state.json atomically (temp file, fsync, rename), so readers never see half a file.</summary>
+    public void Save(ContainerRecord record) =>
+        AtomicFile.Write(Path.Combine(DirOf(record.Id), RecordFile), ContainerRecordJson.Write(record));
 
     public void SaveConfig(string id, Config config) =>
-        File.WriteAllText(Path.Combine(DirOf(id), ConfigFile), SpecJson.SerializeConfig(config, indented: false));
+        AtomicFile.Write(Path.Combine(DirOf(id), ConfigFile), System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config, indented: false)));
 
     public Config LoadConfig(string id)
     {
@@ -95,11 +104,12 @@ public sealed class StateStore
         }
     }
 
-    /// <summary>Removes the container's directory and everything in it.</summary>
+    /// <summary>Removes the container's directory and everything in it (the caller holds its lock). Gone already is fine.</summary>
     public void Remove(string id)
     {
         string dir = DirOf(id);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        try { Directory.Delete(dir, recursive: true); }
+        catch (DirectoryNotFoundException) { }
     }
 }
 

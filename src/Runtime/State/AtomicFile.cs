@@ -1,0 +1,47 @@
+using MyDocker.Runtime.Interop;
+
+namespace MyDocker.Runtime.State;
+
+/// <summary>
+/// Writes a whole file so that a reader sees the old content or the new one, never a part: write a
+/// temporary file beside it, fsync it, rename it over the old one (rename(2) is atomic within a
+/// directory). Without the fsync a crash right after the rename could leave an empty file on disk
+/// file systems; on tmpfs (/run) it costs nothing.
+/// </summary>
+public static unsafe class AtomicFile
+{
+    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    {
+        string tmp = path + ".tmp";
+        int fd = Libc.Open(tmp, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC | Libc.O_CLOEXEC, 0x1A4 /* 0644 */);
+        if (fd < 0) throw Libc.Fail($"creating {tmp}");
+        try
+        {
+            fixed (byte* p = bytes)
+            {
+                int off = 0;
+                while (off < bytes.Length)
+                {
+                    nint n = Libc.Write(fd, p + off, bytes.Length - off);
+                    if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
+                    if (n <= 0) throw Libc.Fail($"writing {tmp}");
+                    off += (int)n;
+                }
+            }
+            if (Libc.Fsync(fd) < 0) throw Libc.Fail($"fsync {tmp}");
+        }
+        catch
+        {
+            Libc.Close(fd);
+            Libc.Unlink(tmp);
+            throw;
+        }
+        Libc.Close(fd);
+        if (Libc.Rename(tmp, path) < 0)
+        {
+            var e = Libc.Fail($"renaming {tmp} to {path}");
+            Libc.Unlink(tmp);
+            throw e;
+        }
+    }
+}
