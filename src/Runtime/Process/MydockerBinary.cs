@@ -6,14 +6,22 @@ namespace MyDocker.Runtime.Process;
 /// <summary>
 /// The file the cloned child execs as `mydocker init`.
 ///
-/// For a new container: /proc/self/exe opened read-only; no container process exists yet that could
-/// touch it. For `exec` into a running container, processes of the container could reach the binary
-/// while our init stage runs inside their pid namespace (/proc/PID/exe) and, once it exits, overwrite
-/// it on the host — runc's CVE-2019-5736. So exec runs a sealed in-memory copy: nothing written to
-/// it can reach the host's file. (Sealed memfd, as runc does since the fix.)
+/// While `mydocker init` runs, /proc/PID/exe of that process leads to the file it was exec'd from. A
+/// process that can see init in its pid namespace (and may ptrace it: same uid, or CAP_SYS_PTRACE)
+/// can open that link, keep the descriptor, and once init has become the user program, reopen it for
+/// writing and overwrite the host's `mydocker` — runc's CVE-2019-5736. So init runs from a sealed
+/// in-memory copy (memfd, as runc does since the fix) whenever someone else can see it:
+///  - `exec` into a running container: the container's processes share the pid namespace;
+///  - `create` of a container without a new pid namespace: it joins one by path (a pod's) or stays in
+///    the host's, where other processes already live.
+/// A container with a new pid namespace needs no copy: init is PID 1 there, alone until it has exec'd
+/// the user program, so nothing in the container ever sees the binary (see <see cref="ForInit"/>).
 /// </summary>
 public static unsafe class MydockerBinary
 {
+    /// <summary>The file init of a new container is exec'd from: a sealed copy when others can see init (see above).</summary>
+    public static int ForInit(Namespaces.NamespacePlan plan) => plan.NewPid ? OpenSelf() : SealedCopy();
+
     public static int OpenSelf()
     {
         int fd = Libc.Open("/proc/self/exe", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
