@@ -59,6 +59,17 @@ measure_run() {
   fi
 }
 
+# (f) `run` of the same container in the host's pid namespace (init runs from a sealed copy).
+measure_run_hostpid() {
+  local n=$1 id=$PREFIX-h$2-$1 t0
+  now; t0=$NOW
+  if op run.hostpid "$n" run --bundle "$BUNDLE_HOSTPID" "$id"; then
+    now; sample run.hostpid "$n" $((NOW - t0))
+  else
+    rt "$n" delete --force "$id" >/dev/null 2>&1
+  fi
+}
+
 # (b) the same life cycle as four separate invocations, as an engine drives it:
 #     create, start, wait for the container's process to end, delete.
 measure_cycle() {
@@ -244,6 +255,7 @@ report() {
   [[ ${FAILED["concurrent mydocker"]:-0} -eq 0 ]] || conc_ok="**no**"
   echo "$line | 0 | $conc_ok |"
   row "(d) \`state\` of a created container" state ms 0.5
+  row "(f) \`run\` /bin/true in the host's pid namespace (init from a sealed copy)" run.hostpid ms 0.6
   row "(e) peak RSS of \`state\`" rss.state MiB 1.0
   row "(e) peak RSS of \`create\`" rss.create MiB 1.0
   row "(e) peak RSS of \`run\`" rss.run MiB 1.0
@@ -278,7 +290,7 @@ done
 say "warm-up: $WARMUP rounds per runtime"
 for ((i = 0; i < WARMUP; i++)); do
   for n in "${RUNTIMES[@]}"; do
-    measure_run "$n" w$i; measure_cycle "$n" w$i; measure_state "$n"; measure_rss "$n" w$i
+    measure_run "$n" w$i; measure_cycle "$n" w$i; measure_state "$n"; measure_rss "$n" w$i; measure_run_hostpid "$n" w$i
   done
 done
 for n in "${RUNTIMES[@]}"; do measure_concurrent "$n" w; done
@@ -288,7 +300,7 @@ RECORD=1
 say "run / cycle / state: $ITER iterations"
 for ((i = 1; i <= ITER; i++)); do
   for n in $(order "$i"); do
-    measure_run "$n" "$i"; measure_cycle "$n" "$i"; measure_state "$n"
+    measure_run "$n" "$i"; measure_cycle "$n" "$i"; measure_state "$n"; measure_run_hostpid "$n" "$i"
   done
   ((i % 10 == 0)) && say "  $i/$ITER"
 done

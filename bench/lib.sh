@@ -120,7 +120,7 @@ add_runtime() {
   RUNTIMES+=("$n")
 }
 
-# setup: checks, the shared bundle, the runtimes. Sets WORK, BUNDLE, RUNTIMES.
+# setup: checks, the shared bundles, the runtimes. Sets WORK, BUNDLE, BUNDLE_HOSTPID, RUNTIMES.
 setup() {
   [[ $EUID -eq 0 ]] || die "must run as root (containers need it)"
   command -v jq >/dev/null || die "needs jq (apt-get install jq)"
@@ -138,6 +138,12 @@ setup() {
   (cd "$BUNDLE" && "$MYDOCKER" spec) || die "mydocker spec failed"
   jq '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["/bin/true"]' "$BUNDLE/config.json" > "$WORK/config.json" &&
     mv "$WORK/config.json" "$BUNDLE/config.json" || die "jq failed"
+  # The same container without a pid namespace of its own: init is visible to others, so mydocker
+  # execs it from a sealed in-memory copy of its binary (MydockerBinary.ForInit); this prices that copy.
+  BUNDLE_HOSTPID=$WORK/bundle-hostpid
+  mkdir -p "$BUNDLE_HOSTPID"
+  jq --arg root "$BUNDLE/rootfs" '.root.path = $root | .linux.namespaces |= map(select(.type != "pid"))' \
+    "$BUNDLE/config.json" > "$BUNDLE_HOSTPID/config.json" || die "jq failed"
   add_runtime mydocker "$MYDOCKER"
   add_runtime runc "$RUNC"
   add_runtime crun "$CRUN"

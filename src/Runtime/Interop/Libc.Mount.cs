@@ -187,3 +187,35 @@ public static unsafe partial class Libc
         ((major & 0xfffff000UL) << 32) | ((major & 0xfffUL) << 8) |
         ((minor & 0xffffff00UL) << 12) | (minor & 0xffUL);
 }
+
+public static unsafe partial class Libc
+{
+    // The new mount API (Linux 5.2): a file system made and mounted through descriptors, attached nowhere.
+    public const long SYS_fsopen = 430, SYS_fsconfig = 431, SYS_fsmount = 432; // x86-64
+    public const int FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1;
+    public const int FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
+    public const int MOUNT_ATTR_RDONLY = 1, MOUNT_ATTR_NOSUID = 2, MOUNT_ATTR_NODEV = 4;
+
+    [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long SyscallFs(long number, long a1, long a2, long a3, long a4, long a5);
+
+    /// <summary>fsopen(2): a configuration context for a new superblock of the named file system type.</summary>
+    public static int FsOpen(string fsType, int flags)
+    {
+        using var s = new NativeStrings();
+        return (int)SyscallFs(SYS_fsopen, (long)s.String(fsType), flags, 0, 0, 0);
+    }
+
+    /// <summary>fsconfig(FSCONFIG_SET_STRING, key, value).</summary>
+    public static int FsConfigString(int fsfd, string key, string value)
+    {
+        using var s = new NativeStrings();
+        return (int)SyscallFs(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, (long)s.String(key), (long)s.String(value), 0);
+    }
+
+    /// <summary>fsconfig(FSCONFIG_CMD_CREATE): make the superblock from the configuration.</summary>
+    public static int FsConfigCreate(int fsfd) => (int)SyscallFs(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, 0, 0, 0);
+
+    /// <summary>fsmount(2): a detached mount of the superblock, as an fd (in no mount table).</summary>
+    public static int FsMount(int fsfd, int flags, int attrs) => (int)SyscallFs(SYS_fsmount, fsfd, flags, attrs, 0, 0);
+}

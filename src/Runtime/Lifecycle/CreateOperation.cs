@@ -99,7 +99,7 @@ public static class CreateOperation
                     Fifo: fds.Open(fifo, Libc.O_PATH),
                     Console: o.ConsoleSocket == null ? -1 : fds.Adopt(Terminal.ConsoleSocket.Connect(o.ConsoleSocket)),
                     MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)));
-                int exe = MydockerBinary.ForInit(plan);
+                int exe = MydockerBinary.ForInit(plan, dir);
                 try
                 {
                 // init is born in the container's cgroups: no migration (and its RCU grace period) after.

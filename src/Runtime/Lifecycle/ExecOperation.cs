@@ -69,7 +69,7 @@ public static class ExecOperation
         listener = ownConsole ? new ConsoleSocketListener() : null;
         try
         {
-            return LaunchInto(record, config, o, listener, debug);
+            return LaunchInto(record, store.DirOf(o.Id), config, o, listener, debug);
         }
         catch
         {
@@ -78,7 +78,7 @@ public static class ExecOperation
         }
     }
 
-    private static int LaunchInto(ContainerRecord record, Spec.Model.Config config, ExecOptions o, ConsoleSocketListener? listener, Action<string> debug)
+    private static int LaunchInto(ContainerRecord record, string stateDir, Spec.Model.Config config, ExecOptions o, ConsoleSocketListener? listener, Action<string> debug)
     {
         string? consoleSocket = listener?.SocketPath ?? o.ConsoleSocket;
 
@@ -100,7 +100,7 @@ public static class ExecOperation
                     MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)));
                 var env = InitEnvironment.Build(initFds, record.Bundle, newCgroupNs: false, o.PreserveFds).ToList();
                 env.Add($"{InitEnvironment.Mode}={InitEnvironment.ExecMode}");
-                int exe = MydockerBinary.SealedCopy();
+                int exe = MydockerBinary.Sealed(stateDir);
                 var cgroups = ContainerCgroups.Of(record);
                 try
                 {

@@ -93,7 +93,7 @@ public sealed class ContainerRecordJsonTests
         try
         {
             var store = new StateStore(root);
-            store.CreateDir("c2");
+            store.CreateLocked("c2").Dispose();
             File.WriteAllText(Path.Combine(root, "c2", StateStore.RecordFile), json);
             var e = Assert.Throws<MyDockerException>(() => store.Load("c2"));
             Assert.Equal($"container \"c2\": corrupt {Path.Combine(root, "c2", "state.json")}: {message}", e.Message);
