@@ -56,6 +56,9 @@ public static unsafe class StartOperation
         // Non-blocking open: a plain one would hang for ever if init died in the meantime.
         int fd = Libc.Open(fifoPath, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         if (fd < 0) throw Libc.Fail($"cannot start container \"{id}\": opening exec.fifo");
+        // Gone from here on: a start killed after this point leaves a container that no verb takes
+        // for "created" (init either execs or, its reader gone, fails its write and exits).
+        Libc.Unlink(fifoPath);
         try
         {
             var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
@@ -76,7 +79,6 @@ public static unsafe class StartOperation
             Libc.Close(fd);
             throw;
         }
-        Libc.Unlink(fifoPath);
         WaitForExec(fd, record);
         Libc.Close(fd);
         return record;
