@@ -83,6 +83,55 @@ public sealed class HookTests(RuntimeFixture fx) : IDisposable
         Assert.Empty(rt.ContainerDirs());
     }
 
+    [Theory]
+    [InlineData("prestart")]
+    [InlineData("createRuntime")]
+    public void A_timed_out_hook_is_killed_with_every_process_it_started(string stage)
+    {
+        // A unique sleep length marks this hook's processes in /proc/*/cmdline: the shell and its two sleeps.
+        string marker = (1_000_000 + Random.Shared.Next(1_000_000)).ToString();
+        string bundle = rt.Bundle(["true"], c => c["hooks"] = new JsonObject
+        {
+            [stage] = new JsonArray(new JsonObject
+            {
+                ["path"] = "/bin/sh",
+                ["args"] = new JsonArray("sh", "-c", $"sleep {marker} & sleep {marker}; true"),
+                ["timeout"] = 1,
+            }),
+        });
+        try
+        {
+            var r = rt.Mydocker("create", "--bundle", bundle, "grouphook");
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Equal($"mydocker: hooks.{stage}[0]: /bin/sh timed out after 1s\n", r.Stderr);
+            Assert.Empty(rt.ContainerDirs());
+            Assert.Empty(ProcessesWith(marker));
+        }
+        finally
+        {
+            foreach (int pid in ProcessesWith(marker)) KillQuietly(pid);
+        }
+    }
+
+    [Theory]
+    [InlineData("createRuntime")]   // run by the runtime process
+    [InlineData("createContainer")] // run by the container's init
+    public void A_hook_starts_with_default_signal_dispositions_and_an_empty_signal_mask(string stage)
+    {
+        // .NET ignores SIGPIPE; an ignored signal stays ignored across execve unless the spawn resets it.
+        var r = rt.Run(["true"], c => c["hooks"] = new JsonObject
+        {
+            [stage] = new JsonArray(new JsonObject
+            {
+                ["path"] = "/bin/sh",
+                ["args"] = new JsonArray("sh", "-c", $"cat >/dev/null; grep -E '^Sig(Ign|Blk):' /proc/self/status >> {_log}"),
+            }),
+        });
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = File.ReadAllLines(_log);
+        Assert.Equal(["SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"], lines);
+    }
+
     [Fact]
     public void A_failing_poststart_hook_is_only_a_warning()
     {
@@ -114,6 +163,21 @@ public sealed class HookTests(RuntimeFixture fx) : IDisposable
         Assert.Contains("A=1", env);
         // Nothing inherited from the runtime's environment (the shell may add its own PWD).
         Assert.DoesNotContain(env, l => l.StartsWith("PATH=") || l.StartsWith("HOME=") || l.StartsWith("_MYDOCKER"));
+    }
+
+    /// <summary>The pids whose /proc/PID/cmdline contains the given text (arguments are NUL-separated).</summary>
+    private static List<int> ProcessesWith(string cmdlinePart)
+    {
+        var pids = new List<int>();
+        foreach (string d in Directory.GetDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(d), out int pid) && SafeRead(d + "/cmdline").Contains(cmdlinePart))
+                pids.Add(pid);
+        return pids;
+    }
+
+    private static void KillQuietly(int pid)
+    {
+        try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
     }
 
     private static string SafeRead(string f)

@@ -110,6 +110,41 @@ public sealed class SecurityTests(RuntimeFixture fx) : IDisposable
         Assert.Equal("no", s["Bound"]);
     }
 
+    /// <summary>
+    /// The capabilities `runc spec` (runc 1.1.5) writes: the same three names in bounding, effective,
+    /// permitted and ambient, and no inheritable set. Ambient entries that are not inheritable cannot be
+    /// raised and are left out, as runc leaves them; runc says nothing about it, and neither do we unless
+    /// asked with --debug.
+    /// </summary>
+    [Fact]
+    public void Runc_specs_ambient_set_without_inheritable_is_left_out_quietly_and_noted_under_debug()
+    {
+        void RuncSpecCapabilities(JsonObject c) => c["process"]!["capabilities"] = new JsonObject
+        {
+            ["bounding"] = Names(AuditWrite, Kill, NetBind),
+            ["effective"] = Names(AuditWrite, Kill, NetBind),
+            ["permitted"] = Names(AuditWrite, Kill, NetBind),
+            ["ambient"] = Names(AuditWrite, Kill, NetBind),
+        };
+        string[] args = ["sh", "-c", "grep -E '^Cap(Amb|Eff)' /proc/self/status"];
+
+        var quiet = rt.Run(args, RuncSpecCapabilities);
+        Assert.True(quiet.ExitCode == 0, quiet.ToString());
+        Assert.Equal("", quiet.Stderr);
+        Assert.Equal($"CapEff:\t{KillNetBindAuditWrite}\nCapAmb:\t{None}\n", quiet.Stdout);
+
+        var debug = rt.Mydocker("--debug", "run", "--bundle", rt.Bundle(args, RuncSpecCapabilities), "runc-spec-caps");
+        Assert.True(debug.ExitCode == 0, debug.ToString());
+        Assert.Equal($"CapEff:\t{KillNetBindAuditWrite}\nCapAmb:\t{None}\n", debug.Stdout);
+        var notes = debug.Stderr.Split('\n').Where(l => l.Contains("process.capabilities.ambient")).ToArray();
+        Assert.Equal(
+        [
+            "mydocker: debug: process.capabilities.ambient[0]: CAP_AUDIT_WRITE is not both permitted and inheritable: not raised",
+            "mydocker: debug: process.capabilities.ambient[1]: CAP_KILL is not both permitted and inheritable: not raised",
+            "mydocker: debug: process.capabilities.ambient[2]: CAP_NET_BIND_SERVICE is not both permitted and inheritable: not raised",
+        ], notes);
+    }
+
     [Fact]
     public void Without_a_capabilities_object_root_keeps_what_it_has()
     {

@@ -127,13 +127,15 @@ public class CapabilityTests
     }
 
     [Fact]
-    public void Ambient_outside_inheritable_is_left_out_with_a_warning_like_runc_accepts_it()
+    public void Ambient_outside_inheritable_is_left_out_with_a_note_not_a_warning_like_runc_accepts_it()
     {
         // runc's default config has ambient capabilities and no inheritable set.
         var caps = new Capabilities { Permitted = ["CAP_NET_BIND_SERVICE", "CAP_KILL"], Inheritable = ["CAP_KILL"], Ambient = ["CAP_NET_BIND_SERVICE", "CAP_KILL"] };
         var plan = CapabilityPlan.From(caps, Linux6LastCap);
         Assert.Equal(1UL << 5, plan.Ambient); // CAP_KILL only
-        Assert.Equal(["process.capabilities.ambient[0]: CAP_NET_BIND_SERVICE is not both permitted and inheritable: not raised"], plan.Warnings);
+        Assert.Empty(plan.Warnings);
+        Assert.Equal(["process.capabilities.ambient[0]: CAP_NET_BIND_SERVICE is not both permitted and inheritable: not raised"], plan.Notes);
+        Assert.Equal(plan.Notes, CapabilityPlan.AmbientLeftOut(caps, Linux6LastCap));
     }
 
     private static Capabilities Default() => new()

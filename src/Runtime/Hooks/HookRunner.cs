@@ -1,5 +1,6 @@
 using System.Text;
 using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Lifecycle;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
 
@@ -9,6 +10,10 @@ namespace MyDocker.Runtime.Hooks;
 /// config.md "POSIX-platform Hooks": runs one hook — path, args (args[0] is argv[0], execv-style),
 /// env (exactly as given), timeout in seconds — with the container's state JSON on its stdin.
 /// posix_spawn rather than System.Diagnostics.Process: the spec's argv[0] must be passed as given.
+///
+/// A hook starts as a program started by a shell would: every signal at its default disposition (.NET
+/// ignores SIGPIPE, and an ignored signal stays ignored across execve) and none blocked. It leads a
+/// process group of its own, so a timed-out hook is killed together with everything it started.
 /// </summary>
 public static unsafe class HookRunner
 {
@@ -26,13 +31,24 @@ public static unsafe class HookRunner
         using var native = new NativeStrings();
         int* pipe = stackalloc int[2];
         byte* actions = stackalloc byte[Libc.SpawnFileActionsSize];
+        byte* attr = stackalloc byte[Libc.SpawnAttrSize];
+        // Every bit set, glibc's own signals 32 and 33 included: its posix_spawn leaves those ignored otherwise.
+        ulong* allSignals = stackalloc ulong[Libc.SigSetULongs];
+        ulong* noSignals = stackalloc ulong[Libc.SigSetULongs];
+        for (int k = 0; k < Libc.SigSetULongs; k++) { allSignals[k] = ulong.MaxValue; noSignals[k] = 0; }
         Libc.Check(Libc.Pipe2(pipe, Libc.O_CLOEXEC), "pipe2");
         int pid = 0;
         try
         {
             Libc.PosixSpawnFileActionsInit(actions);
             Libc.PosixSpawnFileActionsAddDup2(actions, pipe[0], 0);
-            int err = Libc.PosixSpawn(&pid, native.String(hook.Path), actions, null, native.Array(args), native.Array(env));
+            Libc.PosixSpawnAttrInit(attr);
+            Libc.PosixSpawnAttrSetFlags(attr, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK);
+            Libc.PosixSpawnAttrSetPGroup(attr, 0); // a new group, its id the hook's pid
+            Libc.PosixSpawnAttrSetSigDefault(attr, allSignals);
+            Libc.PosixSpawnAttrSetSigMask(attr, noSignals);
+            int err = Libc.PosixSpawn(&pid, native.String(hook.Path), actions, attr, native.Array(args), native.Array(env));
+            Libc.PosixSpawnAttrDestroy(attr);
             Libc.PosixSpawnFileActionsDestroy(actions);
             if (err != 0) throw new MyDockerException($"{what}: {hook.Path}: {Libc.StrError(err)}", err);
         }
@@ -83,11 +99,39 @@ public static unsafe class HookRunner
             if (r < 0 && Libc.LastErrno != Libc.EINTR) throw Libc.Fail($"{what}: waitpid");
             if (DateTime.UtcNow >= deadline)
             {
-                Libc.Kill(pid, 9);
-                Libc.WaitPid(pid, &status, 0);
+                KillGroup(pid);
                 throw new MyDockerException($"{what}: {path} timed out after {seconds}s");
             }
             Thread.Sleep(5);
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL to the hook's whole process group (its id is the hook's pid), the hook reaped, then again
+    /// until no member is left. The first kill comes while the hook is not reaped, so its pid, the group's
+    /// id, cannot have been reused. A process that left the group (setsid, setpgid) is out of reach.
+    /// Meanwhile we are a child subreaper: the members the dying hook orphans become our children and
+    /// we reap them, instead of waiting for whoever is PID 1 to get round to it (nothing else in
+    /// MyDocker makes us a subreaper, so the flag is simply cleared after).
+    /// </summary>
+    private static void KillGroup(int pgid)
+    {
+        int status;
+        Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        try
+        {
+            Libc.Kill(-pgid, Signals.SIGKILL);
+            while (Libc.WaitPid(pgid, &status, 0) < 0 && Libc.LastErrno == Libc.EINTR) { }
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            while (Libc.Kill(-pgid, Signals.SIGKILL) == 0 && DateTime.UtcNow < deadline)
+            {
+                while (Libc.WaitPid(-pgid, &status, Libc.WNOHANG) > 0) { }
+                Thread.Sleep(1);
+            }
+        }
+        finally
+        {
+            Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
         }
     }
 }

@@ -5,6 +5,7 @@ using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Namespaces;
 using MyDocker.Runtime.Process;
 using MyDocker.Runtime.Rootfs;
+using MyDocker.Runtime.Security;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
@@ -48,6 +49,7 @@ public static class CreateOperation
         Config config = o.Config ?? ConfigLoader.Load(bundle);
         CheckRunnable(config, bundle);
         debug($"config.json loaded from {bundle}");
+        ProcessSecurity.DebugNotes(config.Process, debug);
 
         // Held until create returns: a concurrent verb on this ID waits, then sees the finished container.
         using var idLock = store.CreateLocked(o.Id);

@@ -3,6 +3,7 @@ using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Namespaces;
 using MyDocker.Runtime.Process;
+using MyDocker.Runtime.Security;
 using MyDocker.Runtime.State;
 using MyDocker.Runtime.Terminal;
 using MyDocker.Spec;
@@ -62,6 +63,7 @@ public static class ExecOperation
         var config = store.LoadConfig(o.Id);
         config.Process = o.Process;
         if (o.Process.Args is not { Count: > 0 }) throw new MyDockerException("exec: process.args: must not be empty");
+        ProcessSecurity.DebugNotes(o.Process, debug);
 
         bool ownConsole = o.Process.Terminal && o.ConsoleSocket == null && !o.Detach;
         if (o.Process.Terminal && o.ConsoleSocket == null && o.Detach)

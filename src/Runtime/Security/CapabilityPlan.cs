@@ -66,11 +66,15 @@ public sealed class CapabilityPlan
     /// </summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    private CapabilityPlan(int lastCap, ulong b, ulong e, ulong p, ulong i, ulong a, List<string> warnings)
+    /// <summary>Ambient entries left out, one message each (see <see cref="AmbientLeftOut"/>): a debug note, not a warning.</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    private CapabilityPlan(int lastCap, ulong b, ulong e, ulong p, ulong i, ulong a, List<string> warnings, List<string> notes)
     {
         LastCap = lastCap;
         Bounding = b; Effective = e; Permitted = p; Inheritable = i; Ambient = a;
         Warnings = warnings;
+        Notes = notes;
     }
 
     /// <summary>Every capability the kernel has (0..LastCap).</summary>
@@ -84,8 +88,9 @@ public sealed class CapabilityPlan
 
     /// <summary>
     /// Builds the plan for a kernel whose last capability is lastCap. Throws, naming the field, where
-    /// the kernel would refuse the sets anyway: capset(2) wants effective within permitted, and
-    /// PR_CAP_AMBIENT_RAISE wants an ambient capability to be both permitted and inheritable.
+    /// capset(2) would refuse the sets anyway: it wants effective within permitted. PR_CAP_AMBIENT_RAISE
+    /// wants an ambient capability to be both permitted and inheritable: other ambient entries are left
+    /// out of <see cref="Ambient"/> and listed in <see cref="Notes"/>.
     /// </summary>
     public static CapabilityPlan From(SpecCapabilities caps, int lastCap)
     {
@@ -98,18 +103,31 @@ public sealed class CapabilityPlan
 
         RequireSubset(caps.Effective, "process.capabilities.effective", e & ~p,
             "is not in process.capabilities.permitted (only a permitted capability can be effective)");
-        // An ambient capability must be permitted and inheritable, or the kernel refuses to raise it.
-        // runc's own default config lists ambient capabilities with no inheritable set, and runc
-        // accepts it: so do we, leaving such an entry out with a warning instead of failing.
-        ulong ambientOutside = a & ~(p & i);
-        for (int k = 0; ambientOutside != 0 && caps.Ambient is not null && k < caps.Ambient.Count; k++)
+        var notes = AmbientLeftOut(caps, lastCap);
+        a &= p & i;
+        return new CapabilityPlan(lastCap, b, e, p, i, a, warnings, notes);
+    }
+
+    /// <summary>
+    /// The ambient entries that are not both permitted and inheritable, one message each. The kernel
+    /// refuses to raise those; runc's own `runc spec` config lists three (ambient, and no inheritable
+    /// set) and runc leaves them out without a word. So do we: they are left out, and said only as a
+    /// debug line (the runtime process prints these under --debug), not as a warning on every run.
+    /// </summary>
+    public static List<string> AmbientLeftOut(SpecCapabilities caps, int lastCap)
+    {
+        var notes = new List<string>();
+        if (caps.Ambient is null) return notes;
+        var ignored = new List<string>(); // unknown names: Warnings of From's plan
+        ulong both = Mask(caps.Permitted, "", lastCap, ignored) & Mask(caps.Inheritable, "", lastCap, ignored);
+        ulong outside = Mask(caps.Ambient, "", lastCap, ignored) & ~both;
+        for (int k = 0; outside != 0 && k < caps.Ambient.Count; k++)
         {
             int n = CapabilityNames.Number(caps.Ambient[k]);
-            if (n >= 0 && (ambientOutside & (1UL << n)) != 0)
-                warnings.Add($"process.capabilities.ambient[{k}]: {caps.Ambient[k]} is not both permitted and inheritable: not raised");
+            if (n >= 0 && (outside & (1UL << n)) != 0)
+                notes.Add($"process.capabilities.ambient[{k}]: {caps.Ambient[k]} is not both permitted and inheritable: not raised");
         }
-        a &= p & i;
-        return new CapabilityPlan(lastCap, b, e, p, i, a, warnings);
+        return notes;
     }
 
     /// <summary>The mask of the names in a list; unknown and unsupported names become warnings.</summary>

@@ -45,7 +45,7 @@ public static unsafe class ProcessSecurity
         // No "capabilities" object: leave the sets as they are (root keeps all), as runc does.
         if (process.Capabilities is not { } caps) return;
         var plan = CapabilityPlan.From(caps, CapabilityNames.LastCap());
-        foreach (string w in plan.Warnings) Warn(w);
+        foreach (string w in plan.Warnings) Warn(w); // plan.Notes: the runtime process gives them under --debug (DebugNotes)
 
         // The bounding set limits what any later execve can grant; dropping needs CAP_SETPCAP, which we
         // still have: so it is done now, while root, and never changes again.
@@ -65,6 +65,16 @@ public static unsafe class ProcessSecurity
     }
 
     private const int PR_CAPBSET_READ = 23;
+
+    /// <summary>
+    /// For the runtime process, which knows --debug (init does not): the notes on the process's
+    /// capabilities, such as ambient entries left out (CapabilityPlan.AmbientLeftOut).
+    /// </summary>
+    public static void DebugNotes(Spec.Model.Process? process, Action<string> debug)
+    {
+        if (process?.Capabilities is not { } caps) return;
+        foreach (string note in CapabilityPlan.AmbientLeftOut(caps, CapabilityNames.LastCap())) debug(note);
+    }
 
     /// <summary>
     /// After setuid/setgid, as the container's user: clear keep-caps, capset the effective, permitted and
