@@ -133,8 +133,7 @@ setup() {
   WORK=$(mktemp -d /tmp/mydocker-bench.XXXXXX)
   BUNDLE=$WORK/bundle
   sh "$REPO/scripts/make-rootfs.sh" "$BUNDLE/rootfs" >/dev/null || die "make-rootfs failed"
-  # mydocker's default spec (mydocker refuses runc's, whose ambient capabilities are not also
-  # inheritable), made non-interactive, with runc's ociVersion (crun 1.8 refuses "1.2.0").
+  # mydocker's default spec, made non-interactive, with runc's ociVersion (crun 1.8 refuses "1.2.0").
   (cd "$BUNDLE" && "$MYDOCKER" spec) || die "mydocker spec failed"
   jq '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["/bin/true"]' "$BUNDLE/config.json" > "$WORK/config.json" &&
     mv "$WORK/config.json" "$BUNDLE/config.json" || die "jq failed"
