@@ -68,7 +68,8 @@ public static class CreateOperation
         try
         {
             // config-linux.md "Control groups": made and limited before init exists, so init is
-            // limited from its first instruction of setup; it joins below, before "go".
+            // limited from its first instruction of setup (the memory limits: once it is in, below);
+            // it joins below, before "go".
             cgroups = CgroupManager.For(o.Id, config.Linux, warn);
             cgroups.Create();
             record.CgroupPaths = cgroups.Paths;
@@ -119,6 +120,7 @@ public static class CreateOperation
                 record.Pid = pid;
                 record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
                 cgroups.AddProcess(pid); // the hierarchies it was not born in, if any
+                cgroups.ApplyMemoryLimits(config.Linux?.Resources); // not during the clone: see there
                 store.Save(record);
 
                 channel.SendGo();
