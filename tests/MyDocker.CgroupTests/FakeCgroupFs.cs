@@ -11,7 +11,8 @@ namespace MyDocker.CgroupTests;
 /// shows the resulting set, and children then offer those controllers (cgroup.controllers and files);
 /// cgroup.freeze updates "frozen" in cgroup.events; rmdir removes the interface files, and refuses a
 /// cgroup with children or processes (EBUSY). The device eBPF program is not loaded, only logged
-/// as "&lt;dir&gt;/[bpf]" with its disassembly.
+/// as "&lt;dir&gt;/[bpf]" with its disassembly. <see cref="Refuse"/> makes the "kernel" refuse a write,
+/// e.g. EBUSY for a memory limit below the usage.
 /// </summary>
 public sealed class FakeCgroupFs : CgroupFiles, IDisposable
 {
@@ -128,8 +129,14 @@ public sealed class FakeCgroupFs : CgroupFiles, IDisposable
         return base.Rmdir(path);
     }
 
+    private readonly Dictionary<string, int> _refused = new();
+
+    /// <summary>Every later write to <paramref name="relative"/> fails with <paramref name="errno"/>.</summary>
+    public void Refuse(string relative, int errno) => _refused[Path.Combine(Root, relative)] = errno;
+
     protected override int WriteRaw(string path, string value)
     {
+        if (_refused.TryGetValue(path, out int refusal)) return refusal;
         string file = Path.GetFileName(path), dir = Path.GetDirectoryName(path)!;
         if (file == "cgroup.subtree_control" && File.Exists(path))
         {

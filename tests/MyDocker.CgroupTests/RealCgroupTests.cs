@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Process = System.Diagnostics.Process;
 using MyDocker.Runtime.Cgroups;
 using MyDocker.Runtime.Cgroups.V2.Devices;
+using MyDocker.Spec;
 using MyDocker.Spec.Model;
 
 namespace MyDocker.CgroupTests;
@@ -75,14 +76,16 @@ public sealed class RealCgroupTests : IDisposable
         var m = NewManager();
         m.Create();
         Assert.All(m.Paths, p => Assert.True(Directory.Exists(p), p));
-        m.Apply(new Resources
+        var resources = new Resources
         {
             Memory = new Memory { Limit = 64 << 20 },
             Pids = new Pids { Limit = 10 },
             Cpu = new Cpu { Shares = 512, Quota = 20000, Period = 100000 },
-        });
+        };
+        m.Apply(resources);
         var sh = Shell("exec sleep 60");
         m.AddProcess(sh.Id);
+        m.ApplyMemoryLimits(resources); // as create does: once the process is in
         Assert.Contains(sh.Id, m.Pids());
         if (CgroupLayout.Current.Find("memory") != null)
             Assert.EndsWith($"{top}/c1", OwnCgroupLine(sh.Id, "memory"));
@@ -102,6 +105,27 @@ public sealed class RealCgroupTests : IDisposable
         m.Destroy();
         Assert.All(m.Paths, p => Assert.False(Directory.Exists(p), p));
         Assert.All(m.CreatedPaths, p => Assert.False(Directory.Exists(p), p));
+    }
+
+    [Fact]
+    public void The_kernel_refuses_a_memory_limit_below_what_the_cgroup_uses_and_nobody_is_killed()
+    {
+        if (CgroupLayout.Current.Find("memory") == null && CgroupLayout.Current.UnifiedMountPoint == null) return;
+        var m = NewManager();
+        m.Create();
+        m.Apply(null);
+        var sh = Shell("exec sleep 60");
+        m.AddProcess(sh.Id);
+        // Charges stay where they were made: let it exec sleep in the cgroup, so the cgroup uses memory.
+        sh.StandardInput.WriteLine();
+        sh.StandardInput.Flush();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (File.ReadAllText($"/proc/{sh.Id}/comm").Trim() != "sleep" && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        var e = Assert.Throws<MyDockerException>(() => m.ApplyMemoryLimits(new Resources { Memory = new Memory { Limit = 4096 } }));
+        Assert.Matches("^linux.resources.memory.limit: unable to set memory limit to 4096 \\(current usage: [0-9]+, peak usage: [0-9]+\\)$", e.Message);
+        Assert.False(sh.HasExited);
+        Assert.True(m.Stats().Memory.Usage.Limit > 1UL << 40, "the limit stayed unlimited");
+        m.Destroy();
     }
 
     [Fact]

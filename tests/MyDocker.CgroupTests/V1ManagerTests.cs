@@ -1,4 +1,5 @@
 using MyDocker.Runtime.Cgroups;
+using MyDocker.Runtime.Interop;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
 
@@ -132,6 +133,49 @@ public sealed class V1ManagerTests : IDisposable
             "memory/mydocker/c1/memory.oom_control = 1",
             "memory/mydocker/c1/memory.use_hierarchy = 1",
         ], w);
+    }
+
+    [Fact]
+    public void At_create_the_memory_limits_wait_until_init_is_in()
+    {
+        var m = Manager();
+        var r = new Resources { Memory = new Memory { Limit = 104857600, Swap = 209715200, Reservation = 52428800, Swappiness = 0 } };
+        m.Apply(r);
+        Assert.Equal(
+        [
+            "memory/mydocker/c1/memory.soft_limit_in_bytes = 52428800",
+            "memory/mydocker/c1/memory.swappiness = 0",
+        ], fs.TakeWrites().Where(w => w.StartsWith("memory/")));
+        m.ApplyMemoryLimits(r);
+        Assert.Equal(
+        [
+            "memory/mydocker/c1/memory.limit_in_bytes = 104857600",
+            "memory/mydocker/c1/memory.memsw.limit_in_bytes = 209715200",
+        ], fs.TakeWrites());
+        m.ApplyMemoryLimits(new Resources { Memory = new Memory { Reservation = 1 } });
+        m.ApplyMemoryLimits(null);
+        Assert.Empty(fs.TakeWrites());
+    }
+
+    [Fact]
+    public void A_limit_the_kernel_cannot_reclaim_down_to_is_refused_in_runcs_words()
+    {
+        var m = Manager();
+        fs.SetText("memory/mydocker/c1/memory.usage_in_bytes", "700416");
+        fs.SetText("memory/mydocker/c1/memory.max_usage_in_bytes", "1048576");
+        fs.Refuse("memory/mydocker/c1/memory.limit_in_bytes", Libc.EBUSY);
+        var e = Assert.Throws<MyDockerException>(() => m.ApplyMemoryLimits(new Resources { Memory = new Memory { Limit = 4096 } }));
+        Assert.Equal("linux.resources.memory.limit: unable to set memory limit to 4096 (current usage: 700416, peak usage: 1048576)", e.Message);
+        Assert.Equal(Libc.EBUSY, e.Errno);
+        // `update` says the same.
+        e = Assert.Throws<MyDockerException>(() => m.Update(new Resources { Memory = new Memory { Limit = 4096 } }));
+        Assert.Equal("linux.resources.memory.limit: unable to set memory limit to 4096 (current usage: 700416, peak usage: 1048576)", e.Message);
+
+        fs.SetText("memory/mydocker/c1/memory.memsw.usage_in_bytes", "800000");
+        fs.SetText("memory/mydocker/c1/memory.memsw.max_usage_in_bytes", "900000");
+        fs.Refuse("memory/mydocker/c1/memory.memsw.limit_in_bytes", Libc.EBUSY);
+        e = Assert.Throws<MyDockerException>(() => m.Update(new Resources { Memory = new Memory { Swap = 8192 } }));
+        Assert.Equal("linux.resources.memory.swap: unable to set memory+swap limit to 8192 (current usage: 800000, peak usage: 900000)", e.Message);
     }
 
     [Fact]

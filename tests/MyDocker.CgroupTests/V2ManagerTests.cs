@@ -67,6 +67,30 @@ public sealed class V2ManagerTests : IDisposable
     }
 
     [Fact]
+    public void At_create_the_memory_limits_wait_until_init_is_in_and_a_limit_below_its_usage_is_refused()
+    {
+        var m = Manager();
+        var r = new Resources { Memory = new Memory { Limit = 104857600, Swap = 209715200, Reservation = 52428800 } };
+        m.Apply(r);
+        Assert.Equal(["unified-root/mydocker/c1/memory.low = 52428800"], fs.TakeWrites().Where(w => w.Contains("/memory.")));
+        m.ApplyMemoryLimits(r);
+        Assert.Equal(["unified-root/mydocker/c1/memory.swap.max = 104857600", "unified-root/mydocker/c1/memory.max = 104857600"], fs.TakeWrites());
+
+        // memory.max below memory.current would make the kernel OOM-kill: refused, nothing written.
+        fs.SetText("unified-root/mydocker/c1/memory.current", "700416");
+        fs.SetText("unified-root/mydocker/c1/memory.peak", "1048576");
+        var e = Assert.Throws<MyDockerException>(() => m.ApplyMemoryLimits(new Resources { Memory = new Memory { Limit = 262144 } }));
+        Assert.Equal("linux.resources.memory.limit: unable to set memory limit to 262144 (current usage: 700416, peak usage: 1048576)", e.Message);
+        e = Assert.Throws<MyDockerException>(() => m.Update(new Resources { Memory = new Memory { Limit = 262144 } }));
+        Assert.Equal("linux.resources.memory.limit: unable to set memory limit to 262144 (current usage: 700416, peak usage: 1048576)", e.Message);
+        Assert.Empty(fs.TakeWrites());
+        // A kernel without memory.peak (before 5.19): the current usage alone.
+        File.Delete(Path.Combine(fs.Root, "unified-root/mydocker/c1/memory.peak"));
+        Assert.Equal("linux.resources.memory.limit: unable to set memory limit to 262144 (current usage: 700416)",
+            Assert.Throws<MyDockerException>(() => m.ApplyMemoryLimits(new Resources { Memory = new Memory { Limit = 262144 } })).Message);
+    }
+
+    [Fact]
     public void Memory_knobs_v2_does_not_have_are_errors()
     {
         Assert.Equal("linux.resources.memory.swappiness: cgroup v2 has no per-cgroup swappiness", Err(new Resources { Memory = new Memory { Swappiness = 10 } }));

@@ -109,6 +109,16 @@ public class ProbeTests
     }
 
     [Fact]
+    public void Rlimits_are_set_after_the_uid_change_without_privilege()
+    {
+        var r = Ok("rlimit-user");
+        Assert.Equal("1000", r["Uid"]);
+        Assert.Equal(Mask(0), r["CapEff"]);
+        Assert.Equal("100/200", r["Max_open_files"]);
+        Assert.Equal($"{1L << 40}/{1L << 40}", r["Max_address_space"]);
+    }
+
+    [Fact]
     public void A_hard_limit_above_the_hosts_fails_with_one_clear_line()
     {
         var hard = File.ReadAllLines("/proc/self/limits").First(l => l.StartsWith("Max open files")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[4];

@@ -42,7 +42,7 @@ public class RlimitTests
     [Fact]
     public void Unknown_names_have_no_number_and_fail_with_the_field() =>
         Assert.Equal("process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"",
-            Assert.Throws<MyDockerException>(() => Rlimits.Apply([new Rlimit { Type = "RLIMIT_FOO", Soft = 1, Hard = 1 }])).Message);
+            Assert.Throws<MyDockerException>(() => Rlimits.Prepare([new Rlimit { Type = "RLIMIT_FOO", Soft = 1, Hard = 1 }])).Message);
 
     [Fact]
     public void Infinity_is_written_unlimited()

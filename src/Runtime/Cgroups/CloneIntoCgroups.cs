@@ -20,7 +20,9 @@ namespace MyDocker.Runtime.Cgroups;
 ///
 /// While visiting, the thread counts in the container's pids limit and is confined by its cpuset and
 /// device rules, so nothing happens between <see cref="Enter"/> and Dispose but the clone, on this
-/// same thread (the one that made the visit).
+/// same thread (the one that made the visit). The memory the runtime touches meanwhile is charged to
+/// the container's memory cgroup: that is why `create` writes the memory limits only afterwards
+/// (ICgroupManager.ApplyMemoryLimits), or a tiny limit would get the runtime OOM-killed.
 /// </summary>
 public sealed unsafe class CloneIntoCgroups : IDisposable
 {

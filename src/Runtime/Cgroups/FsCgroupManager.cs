@@ -241,9 +241,18 @@ public sealed class FsCgroupManager : ICgroupManager
 
     public void Update(Resources r) => ApplyCore(r, update: true);
 
+    public void ApplyMemoryLimits(Resources? r)
+    {
+        if (r?.Memory is not { } m || (m.Limit is null or 0 && m.Swap is null or 0)) return;
+        // Apply has already enabled the controller (hybrid v2), or said it is not available.
+        if (Resolve(Slots.First(s => s.V1Name == "memory")) is not var (ctrl, dir, _)) return;
+        ctrl.Apply(dir, new Resources { Memory = new Memory { Limit = m.Limit, Swap = m.Swap } },
+            new ApplyContext { Files = _f, Warn = _warn, Linux = _linux });
+    }
+
     private void ApplyCore(Resources r, bool update)
     {
-        var ctx = new ApplyContext { Files = _f, Warn = _warn, IsUpdate = update, Linux = _linux };
+        var ctx = new ApplyContext { Files = _f, Warn = _warn, IsUpdate = update, DeferMemoryLimits = !update, Linux = _linux };
         if (r.Memory != null) V1.MemoryFields.WarnKernel(r.Memory, _warn);
         if (!update || r.Devices != null) ApplyDevices(r, ctx);
         foreach (var slot in Slots)

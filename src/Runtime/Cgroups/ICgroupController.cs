@@ -35,6 +35,8 @@ public sealed class ApplyContext
     public required Action<string> Warn { get; init; }
     /// <summary>`mydocker update`: only the given fields change; memory.checkBeforeUpdate applies.</summary>
     public bool IsUpdate { get; init; }
+    /// <summary>Create: memory.limit and memory.swap are left for ICgroupManager.ApplyMemoryLimits, once init is in.</summary>
+    public bool DeferMemoryLimits { get; init; }
     /// <summary>linux (for linux.devices, whose nodes the device controller must allow).</summary>
     public Linux? Linux { get; init; }
 }

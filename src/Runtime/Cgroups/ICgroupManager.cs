@@ -26,8 +26,21 @@ public interface ICgroupManager
     /// <summary>mkdir -p of the container's cgroup in every hierarchy; idempotent.</summary>
     void Create();
 
-    /// <summary>Create time: every field of linux.resources (null: none), and the device rules, which always apply.</summary>
+    /// <summary>
+    /// Create time, before init exists: every field of linux.resources (null: none) but the memory
+    /// limits, and the device rules, which always apply.
+    /// </summary>
     void Apply(Resources? r);
+
+    /// <summary>
+    /// Create time, once init is in the cgroup (after the clone, before "go"): memory.limit and
+    /// memory.swap. Not before: the runtime's own thread visits the cgroup for the clone
+    /// (CloneIntoCgroups), and under a tiny limit the kernel would OOM-kill the runtime. Now a limit
+    /// below what init already uses is refused, as runc says it: "linux.resources.memory.limit:
+    /// unable to set memory limit to 4096 (current usage: U, peak usage: P)" (v1: the kernel's EBUSY;
+    /// v2, where memory.max would OOM-kill instead, memory.current is checked first).
+    /// </summary>
+    void ApplyMemoryLimits(Resources? r);
 
     /// <summary>`update`: only the fields set in <paramref name="r"/>; devices only when it has any; memory.checkBeforeUpdate honoured.</summary>
     void Update(Resources r);

@@ -26,12 +26,13 @@ namespace MyDocker.Runtime.Init;
 ///  6. hostname, domainname
 ///  7. find process.args[0]     a missing binary fails `create`, not `start`
 ///  8. "ready", wait on exec.fifo
-///  9. identity, cwd, exec      ProcessIdentity, FinalExec
+///  9. identity, cwd, exec      ProcessIdentity, FinalExec (rlimits, seccomp, execve)
 /// </summary>
 public static unsafe class ContainerInit
 {
     public static int Main()
     {
+        InitName.Set();
         if (Environment.GetEnvironmentVariable(InitEnvironment.Mode) == InitEnvironment.ExecMode)
             return ExecInit.Main();
         int syncFd = InitEnvironment.ReadFd(InitEnvironment.SyncFd);
@@ -53,7 +54,7 @@ public static unsafe class ContainerInit
         string? stateJson = null;
         int slaveFd = -1;
         int procFd;
-        SeccompFilter? seccomp;
+        SeccompProgram? seccomp;
         try
         {
             config = ReadConfig(configFd);
@@ -109,7 +110,7 @@ public static unsafe class ContainerInit
             path = process == null ? "" : ExecutableLookup.Find(process.Args![0], process.Env ?? new List<string>(), process.Cwd);
             // oomScoreAdj, rlimits, ioPriority, scheduler, personality, the bounding set: a value the
             // host refuses fails `create` here, cleanly, rather than `start`.
-            if (process != null) ProcessSecurity.BeforeIdentity(config);
+            if (process != null) ProcessSecurity.BeforeIdentity(config, path);
 
             channel.Send(SyncChannel.Ready);
         }
@@ -127,15 +128,17 @@ public static unsafe class ContainerInit
 
         // Blocks until `mydocker start` opens the fifo for reading (runtime.md "start").
         int fifo = Libc.OpenAt(procFd, $"self/fd/{fifoFd}", Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
-        if (fifo < 0) return UserProgram.Die(Libc.Fail("opening exec.fifo").Message);
+        if (fifo < 0) return InitReport.StderrOnly.Fail(Libc.Fail("opening exec.fifo").Message);
         byte zero = (byte)'0';
         Libc.Write(fifo, &zero, 1);
         // `fifo` stays open: it is close-on-exec, so `start` sees it close at the moment the user
         // program is exec'd (or init dies), and can run poststart hooks after that, as config.md asks.
+        // A failure from here on is written to it for `start` to report.
+        var report = InitReport.ToStart(fifo);
         Libc.Close(fifoFd);
         Libc.Close(procFd);
 
-        if (config.Process == null) return UserProgram.Die("config.json has no process to start");
+        if (config.Process == null) return report.Fail("config.json has no process to start");
         if (stateJson != null && config.Hooks!.StartContainer is { Count: > 0 } startHooks)
         {
             try
@@ -144,9 +147,9 @@ public static unsafe class ContainerInit
                 state.Status = "created";
                 HookRunner.RunAll("startContainer", startHooks, SpecJson.SerializeState(state));
             }
-            catch (MyDockerException e) { return UserProgram.Die(e.Message); }
+            catch (MyDockerException e) { return report.Fail(e.Message); }
         }
-        return UserProgram.Exec(config, path, slaveFd, seccomp: seccomp);
+        return UserProgram.Exec(config, path, slaveFd, report, seccomp);
     }
 
     internal static Config ReadConfig(int fd)

@@ -26,7 +26,7 @@ public static class ExecInit
         Config config;
         string path;
         int slaveFd = -1;
-        SeccompFilter? seccomp;
+        SeccompProgram? seccomp;
         try
         {
             config = ContainerInit.ReadConfig(configFd);
@@ -40,7 +40,7 @@ public static class ExecInit
             if (process.Terminal) slaveFd = ConsoleSetup.Create("/", process, consoleFd);
             path = ExecutableLookup.Find(process.Args![0], process.Env ?? new List<string>(), process.Cwd);
             ProcessSecurity.ApplyLabels(config);
-            ProcessSecurity.BeforeIdentity(config);
+            ProcessSecurity.BeforeIdentity(config, path);
             channel.Send(SyncChannel.Ready);
         }
         catch (MyDockerException e)
@@ -53,6 +53,7 @@ public static class ExecInit
             ContainerInit.TrySend(channel, SyncChannel.ErrorPrefix + "exec: " + e.Message);
             return 1;
         }
-        return UserProgram.Exec(config, path, slaveFd, channel, seccomp);
+        // The channel stays open (close-on-exec): the runtime sees it close when execve succeeds, or an error line.
+        return UserProgram.Exec(config, path, slaveFd, InitReport.ToExec(channel.Fd), seccomp);
     }
 }

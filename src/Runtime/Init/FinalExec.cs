@@ -1,5 +1,6 @@
 using MyDocker.Runtime.Interop;
-using MyDocker.Spec;
+using MyDocker.Runtime.Seccomp;
+using MyDocker.Runtime.Security;
 
 namespace MyDocker.Runtime.Init;
 
@@ -7,10 +8,20 @@ namespace MyDocker.Runtime.Init;
 /// The last step of init: turn this process into the user program with execve(2).
 /// Before that, undo what the .NET runtime set up for itself and what must not leak into the
 /// container: the ignored SIGPIPE, a blocked signal mask, and every file descriptor above stdio.
+/// Then, with everything prepared in native memory, three system calls and nothing else:
+///
+///   setrlimit (each of process.rlimits) → seccomp (the compiled filter) → execve
+///
+/// The rlimits come here, at the very end, because this process's .NET runtime cannot live under
+/// them (see Rlimits): nothing from the first setrlimit on may allocate, not even an error message
+/// (InitReport.FailRaw). They come before the filter, as in runc (which sets them from its parent
+/// before its init loads the filter), so a profile need not allow prlimit64 — except without
+/// process.noNewPrivileges, where the filter is loaded earlier, while init still has CAP_SYS_ADMIN.
 /// </summary>
 public static unsafe class FinalExec
 {
-    public static void Exec(string path, List<string> args, List<string> env, int preserveFds, Seccomp.SeccompFilter? seccomp = null)
+    public static void Exec(string path, List<string> args, List<string> env, int preserveFds,
+        RlimitPlan rlimits, SeccompProgram? seccomp, InitReport report)
     {
         // Every fd from 3 (+ preserved ones) closes at exec: no runtime descriptor reaches the container.
         if (Libc.CloseRangeCloexec(3 + preserveFds) < 0)
@@ -26,12 +37,27 @@ public static unsafe class FinalExec
         ulong empty = 0;
         Libc.SigProcMask(2 /* SIG_SETMASK */, &empty, null);
 
-        using var native = new NativeStrings();
+        var native = new NativeStrings(); // freed by execve, or with the process
+        byte* file = native.String(path);
         nint* argv = native.Array(args);
         nint* envp = native.Array(env);
-        // config-linux.md "Seccomp": the very last step before execve, so the filter sees only the user program.
-        seccomp?.Load();
-        Libc.Execve(path, argv, envp);
-        throw Libc.Fail($"exec {path}");
+        byte* execFailed = native.String($"exec {path}: ");
+        byte* loadFailed = native.String(SeccompProgram.LoadErrorPrefix);
+        Last(file, argv, envp, rlimits, seccomp, report, execFailed, loadFailed);
+    }
+
+    /// <summary>Allocates nothing. Returns only by exiting (with the failure reported).</summary>
+    private static void Last(byte* file, nint* argv, nint* envp, RlimitPlan rlimits, SeccompProgram? seccomp,
+        InitReport report, byte* execFailed, byte* loadFailed)
+    {
+        int errno = rlimits.TrySetAll(out byte* what);
+        if (errno == 0 && seccomp != null && (errno = seccomp.TryLoad()) != 0) what = loadFailed;
+        if (errno == 0)
+        {
+            Libc.Child.Execve(file, argv, envp);
+            errno = *Libc.Child.ErrnoLocation();
+            what = execFailed;
+        }
+        report.FailRaw(what, errno);
     }
 }

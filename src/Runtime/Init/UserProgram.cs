@@ -10,29 +10,29 @@ namespace MyDocker.Runtime.Init;
 /// <summary>
 /// The last stretch, shared by a container's first process and by `mydocker exec`: after the last
 /// word with the runtime, become the configured user and exec the program (config.md "Process").
-/// Errors here can only go to the process's own stderr: nobody listens on the channel any more.
+/// Errors here go to whoever released init and waits for the program (InitReport).
 /// </summary>
 public static class UserProgram
 {
     /// <summary>
-    /// Builds the seccomp filter early, while init still sees the host's filesystem (libseccomp reads
-    /// nothing from it today: it is linked into the binary; keeping the order makes that not matter).
+    /// Builds and compiles the seccomp filter early, while init still sees the host's filesystem
+    /// (libseccomp reads nothing from it today: it is linked into the binary; keeping the order makes
+    /// that not matter). What is left is a BPF program that loads without allocating (FinalExec).
     /// Warnings go to stderr.
     /// </summary>
-    public static SeccompFilter? BuildSeccomp(Config config)
+    public static SeccompProgram? BuildSeccomp(Config config)
     {
         if (config.Linux?.Seccomp is not { } spec) return null;
-        var filter = SeccompFilter.Build(spec);
+        using var filter = SeccompFilter.Build(spec);
         // Only names this kernel/libseccomp does not know are worth the user's attention; profiles
         // such as podman's routinely list a syscall twice, which runc accepts silently too.
         foreach (string w in filter.Warnings.Where(w => w.Contains("unknown system call")))
             Console.Error.WriteLine($"mydocker: warning: {w}");
-        return filter;
+        return filter.Compile();
     }
 
-    /// <param name="channel">exec only: still open (close-on-exec), so the runtime learns of an error here,
-    /// and sees it close at the moment execve succeeds.</param>
-    public static int Exec(Config config, string path, int slaveFd, Process.SyncChannel? channel = null, SeccompFilter? seccomp = null)
+    /// <param name="report">where a failure goes: `start` (exec.fifo) or the runtime of `exec` (the SyncChannel)</param>
+    public static int Exec(Config config, string path, int slaveFd, InitReport report, SeccompProgram? seccomp)
     {
         try
         {
@@ -53,17 +53,10 @@ public static class UserProgram
             // Capabilities (effective, permitted, inheritable, ambient) and no_new_privs: per thread, so here,
             // on the thread that calls execve.
             ProcessSecurity.AfterIdentity(config);
-            FinalExec.Exec(path, process.Args!, env, preserve, seccomp);
-            return 127; // not reached: Exec returns only by throwing
+            FinalExec.Exec(path, process.Args!, env, preserve, new RlimitPlan(process.Rlimits), seccomp, report);
+            return 127; // not reached: FinalExec returns only by exiting
         }
-        catch (MyDockerException e) { return Die(e.Message, channel); }
-        catch (IOException e) { return Die(e.Message, channel); }
-    }
-
-    public static int Die(string message, Process.SyncChannel? channel = null)
-    {
-        if (channel != null) ContainerInit.TrySend(channel, Process.SyncChannel.ErrorPrefix + message);
-        Console.Error.WriteLine($"mydocker: init: {message}");
-        return 127;
+        catch (MyDockerException e) { return report.Fail(e.Message); }
+        catch (IOException e) { return report.Fail(e.Message); }
     }
 }

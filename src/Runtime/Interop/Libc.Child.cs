@@ -3,9 +3,11 @@ using System.Runtime.InteropServices;
 namespace MyDocker.Runtime.Interop;
 
 /// <summary>
-/// The calls made by the freshly cloned child before it execs (see Runtime/Process/NamespaceChild.cs).
+/// The calls made by the freshly cloned child before it execs (see Runtime/Process/NamespaceChild.cs),
+/// and by init's last step, after the rlimits are set (see Runtime/Init/FinalExec.cs).
 ///
-/// Why a separate set: in the child, nothing may allocate, throw, or wait for the .NET runtime.
+/// Why a separate set: in the child, nothing may allocate, throw, or wait for the .NET runtime; in
+/// init's last step nothing may allocate (a small RLIMIT_AS leaves no room for a new mapping).
 /// [SuppressGCTransition] keeps the thread in cooperative mode (no GC-suspension handshake on the way
 /// back), no SetLastError marshalling touches thread-local storage, and errno is read straight from
 /// libc's __errno_location(). Never call these from ordinary code: a blocking call with
@@ -43,7 +45,23 @@ public static unsafe partial class Libc
         [SuppressGCTransition]
         public static partial int Dup2(int oldfd, int newfd);
 
+        /// <summary>prlimit(2) of the calling process (pid 0).</summary>
+        [LibraryImport(Lib, EntryPoint = "prlimit")]
+        [SuppressGCTransition]
+        public static partial int Prlimit(int pid, int resource, RLimit* newLimit, RLimit* oldLimit);
 
+        [LibraryImport(Lib, EntryPoint = "execve")]
+        [SuppressGCTransition]
+        public static partial int Execve(byte* path, nint* argv, nint* envp);
+
+        /// <summary>strerror(3): the C library's static text for an errno value.</summary>
+        [LibraryImport(Lib, EntryPoint = "strerror")]
+        [SuppressGCTransition]
+        public static partial byte* StrError(int errnum);
+
+        [LibraryImport(Lib, EntryPoint = "signal")]
+        [SuppressGCTransition]
+        public static partial nint Signal(int sig, nint handler);
 
         [LibraryImport(Lib, EntryPoint = "_exit")]
         [SuppressGCTransition]

@@ -4,9 +4,10 @@ namespace MyDocker.Runtime.Interop;
 
 /// <summary>
 /// Process security: capabilities (capget/capset, the prctl capability options), resource limits
-/// (prlimit), I/O priority (ioprio_set), scheduling (sched_setattr) and the execution domain
-/// (personality). Used by src/Runtime/Security. Capability, ioprio and scheduler calls act on the
-/// CALLING THREAD only: call them from the thread that will execve.
+/// (prlimit), I/O priority (ioprio_set), scheduling (sched_setattr), the execution domain
+/// (personality) and seccomp(2)'s filter load. Used by src/Runtime/Security and src/Runtime/Seccomp.
+/// Capability, ioprio, scheduler and seccomp calls act on the CALLING THREAD only: call them from the
+/// thread that will execve.
 /// </summary>
 public static unsafe partial class Libc
 {
@@ -68,6 +69,15 @@ public static unsafe partial class Libc
     /// <summary>prlimit(2) (glibc's prlimit is prlimit64): pid 0 is the calling process; either pointer may be null.</summary>
     [LibraryImport(Lib, EntryPoint = "prlimit", SetLastError = true)]
     public static partial int Prlimit(int pid, int resource, RLimit* newLimit, RLimit* oldLimit);
+
+    // ---- seccomp(2) (include/uapi/linux/seccomp.h) ----
+    public static long SysSeccomp => IsArm64 ? 277 : 317;
+    public const int SECCOMP_SET_MODE_FILTER = 1;
+    public const uint SECCOMP_FILTER_FLAG_TSYNC = 1, SECCOMP_FILTER_FLAG_LOG = 2, SECCOMP_FILTER_FLAG_SPEC_ALLOW = 4;
+
+    /// <summary>struct sock_fprog: a classic BPF program (struct sock_filter[Len], 8 bytes each).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockFprog { public ushort Len; public nint Filter; }
 
     // ---- ioprio_set(2) / ioprio_get(2) (include/uapi/linux/ioprio.h) ----
     public const int IOPRIO_WHO_PROCESS = 1;

@@ -93,10 +93,6 @@ public static unsafe partial class Libseccomp
     [LibraryImport(Lib, EntryPoint = "seccomp_rule_add_array")]
     public static partial int RuleAddArray(nint ctx, uint action, int syscall, uint argCount, ArgCmp* args);
 
-    /// <summary>seccomp_load: generate the BPF program and install it on the calling thread (all threads with TSYNC).</summary>
-    [LibraryImport(Lib, EntryPoint = "seccomp_load")]
-    public static partial int Load(nint ctx);
-
     /// <summary>seccomp_export_bpf: write the raw program (struct sock_filter[], host byte order) to fd.</summary>
     [LibraryImport(Lib, EntryPoint = "seccomp_export_bpf")]
     public static partial int ExportBpf(nint ctx, int fd);

@@ -80,7 +80,8 @@ public static class CreateOperation
             store.Save(record);
 
             // config-linux.md "Control groups": made and limited before init exists, so init is
-            // limited from its first instruction of setup; it joins below, before "go".
+            // limited from its first instruction of setup (the memory limits: once it is in, below);
+            // it joins below, before "go".
             cgroups.Create();
             cgroups.Apply(config.Linux?.Resources);
 
@@ -128,6 +129,7 @@ public static class CreateOperation
                 record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
                 record.CgroupCreatedPaths = cgroups.CreatedPaths; // what was really made, now that it is known
                 cgroups.AddProcess(pid); // the hierarchies it was not born in, if any
+                cgroups.ApplyMemoryLimits(config.Linux?.Resources); // not during the clone: see there
                 store.Save(record);
 
                 channel.SendGo();

@@ -121,6 +121,7 @@ public static class ExecOperation
                 }
                 finally { Libc.Close(exe); }
                 fds.Dispose();
+                ulong startTime = ProcStat.Read(pid)?.StartTime ?? 0;
                 debug($"exec: process {pid} joined the namespaces of {record.Pid}");
                 try
                 {
@@ -128,10 +129,13 @@ public static class ExecOperation
                     cgroups?.AddProcess(pid);
                     channel.SendGo();
                     channel.Expect(SyncChannel.Ready, "exec init");
-                    // The channel closes when execve succeeds (close-on-exec); an error line comes otherwise.
+                    // The channel closes when execve succeeds (close-on-exec); an error line comes otherwise,
+                    // unless init died without a word.
                     string? last = channel.Receive();
                     if (last != null && last.StartsWith(SyncChannel.ErrorPrefix))
                         throw new MyDockerException(last[SyncChannel.ErrorPrefix.Length..]);
+                    if (last == null && InitName.DiedBeforeExec(pid, startTime) is { } why)
+                        throw new MyDockerException($"exec: its init process {why}");
                 }
                 catch
                 {

@@ -1,4 +1,5 @@
 using MyDocker.Runtime.Hooks;
+using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.State;
 using MyDocker.Spec;
@@ -13,19 +14,26 @@ public static unsafe class StartOperation
 {
     /// <summary>
     /// init keeps its end of the fifo open, close-on-exec: end-of-file here means the user program
-    /// was exec'd (or init died). Bounded, so a hanging startContainer hook cannot hang `start`.
+    /// was exec'd, or init gave up: then it wrote its error line first (InitReport), or it died without
+    /// a word (InitName tells). Returns that failure, or null. Bounded, so a hanging startContainer
+    /// hook cannot hang `start`.
     /// </summary>
-    private static void WaitForExec(int fd, ContainerRecord record)
+    private static string? WaitForExec(int fd, ContainerRecord record)
     {
         var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        byte b;
+        var said = new List<byte>();
+        byte* buf = stackalloc byte[512];
         while (DateTime.UtcNow < deadline)
         {
-            int r = Libc.Poll(&pfd, 1, 100);
-            if (r > 0 && ((pfd.Revents & Libc.POLLHUP) != 0 || Libc.Read(fd, &b, 1) == 0)) return;
-            if (!ProcStat.IsAlive(record.Pid, record.PidStartTime)) return;
+            Libc.Poll(&pfd, 1, 100);
+            nint n;
+            while ((n = Libc.Read(fd, buf, 512)) > 0) said.AddRange(new ReadOnlySpan<byte>(buf, (int)n));
+            if (n < 0) continue; // EAGAIN: init is still on its way
+            if (said.Count > 0) return System.Text.Encoding.UTF8.GetString(said.ToArray()).Trim();
+            return InitName.DiedBeforeExec(record.Pid, record.PidStartTime) is { } why ? "its init process " + why : null;
         }
+        return null;
     }
 
     public static void Start(StateStore store, string id, Action<string>? warn = null)
@@ -79,8 +87,9 @@ public static unsafe class StartOperation
             Libc.Close(fd);
             throw;
         }
-        WaitForExec(fd, record);
+        string? failure = WaitForExec(fd, record);
         Libc.Close(fd);
+        if (failure != null) throw new MyDockerException($"cannot start container \"{id}\": {failure}");
         return record;
     }
 }

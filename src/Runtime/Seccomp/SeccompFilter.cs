@@ -9,14 +9,15 @@ namespace MyDocker.Runtime.Seccomp;
 /// config-linux.md "Seccomp": a libseccomp filter context built from linux.seccomp, ready to load.
 ///
 /// Two steps, because they belong at two different moments of init:
-///   <see cref="Build"/>  before "ready" (and before pivot_root: it loads libseccomp from the host):
-///                        every mistake in the profile fails `create` with one line naming the field;
-///   <see cref="Load"/>   the last thing before execve(2), so the user program is the first thing the
-///                        filter constrains and a profile needs to allow only what the program needs
-///                        (plus the few calls between Load and execve). That needs no_new_privs set
+///   <see cref="Build"/>, <see cref="Compile"/>  before "ready" (and before pivot_root): every mistake
+///                        in the profile fails `create` with one line naming the field;
+///   <see cref="SeccompProgram.TryLoad"/>  the last thing before execve(2), after the rlimits, so the
+///                        user program is the first thing the filter constrains and a profile needs to
+///                        allow only what the program needs (plus execve). That needs no_new_privs set
 ///                        first (process.noNewPrivileges) or CAP_SYS_ADMIN: without noNewPrivileges,
-///                        load it BEFORE init switches to process.user / drops capabilities (as runc);
-///                        the profile must then also allow those calls.
+///                        it is loaded BEFORE init switches to process.user / drops capabilities (as
+///                        runc); the profile must then also allow those calls and prlimit64 (the
+///                        rlimits come last, see FinalExec).
 ///
 /// Semantics follow runc (libcontainer/seccomp/seccomp_linux.go):
 ///  - the filter does not set no_new_privs on load: process.noNewPrivileges decides that. Without it,
@@ -232,22 +233,57 @@ public sealed unsafe class SeccompFilter : IDisposable
     }
 
     /// <summary>
-    /// seccomp_load: installs the filter on the calling thread (every thread with
-    /// SECCOMP_FILTER_FLAG_TSYNC). Call it as the last step before execve, on the thread that execs.
-    /// From here on every system call of this process passes the filter.
+    /// Compiles and installs the filter on the calling thread (every thread with
+    /// SECCOMP_FILTER_FLAG_TSYNC). From here on every system call of this process passes the filter.
     /// </summary>
     public void Load()
     {
-        ObjectDisposedException.ThrowIf(_ctx == 0, this);
-        int rc = Libseccomp.Load(_ctx);
-        if (rc < 0)
-        {
-            string hint = rc == -Libc.EACCES
-                ? " (without process.noNewPrivileges the filter must be loaded while the process has CAP_SYS_ADMIN)"
-                : "";
-            throw new MyDockerException($"{Field}: loading the filter: {Libc.StrError(-rc)}{hint}", -rc);
-        }
+        using var program = Compile();
+        program.Load();
         Loaded = true;
+    }
+
+    /// <summary>
+    /// The BPF program seccomp_load would install, with its seccomp(2) flags, taken out of libseccomp
+    /// (seccomp_export_bpf through a memfd) so that loading it later needs no allocation.
+    /// </summary>
+    public SeccompProgram Compile()
+    {
+        ObjectDisposedException.ThrowIf(_ctx == 0, this);
+        int fd = Libc.MemfdCreate("mydocker-seccomp", Libc.MFD_CLOEXEC);
+        if (fd < 0) throw Libc.Fail($"{Field}: memfd_create");
+        try
+        {
+            ExportBpf(fd);
+            long size = Libc.Lseek(fd, 0, 2 /* SEEK_END */);
+            if (size < 0 || Libc.Lseek(fd, 0, 0 /* SEEK_SET */) < 0) throw Libc.Fail($"{Field}: lseek on the exported program");
+            byte[] bpf = new byte[size];
+            int off = 0;
+            fixed (byte* p = bpf)
+                while (off < bpf.Length)
+                {
+                    nint n = Libc.Read(fd, p + off, bpf.Length - off);
+                    if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
+                    if (n <= 0) throw Libc.Fail($"{Field}: reading the exported program");
+                    off += (int)n;
+                }
+            uint flags = 0;
+            if (AttrIsSet(Libseccomp.SCMP_FLTATR_CTL_TSYNC)) flags |= Libc.SECCOMP_FILTER_FLAG_TSYNC;
+            if (AttrIsSet(Libseccomp.SCMP_FLTATR_CTL_LOG)) flags |= Libc.SECCOMP_FILTER_FLAG_LOG;
+            if (AttrIsSet(Libseccomp.SCMP_FLTATR_CTL_SSB)) flags |= Libc.SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+            return new SeccompProgram(bpf, flags);
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    /// <summary>A filter attribute is 1 (an older libseccomp without it: not set).</summary>
+    private bool AttrIsSet(int attr)
+    {
+        uint value = 0;
+        return Libseccomp.AttrGet(_ctx, attr, &value) == 0 && value != 0;
     }
 
     /// <summary>Writes the BPF program (struct sock_filter[], host byte order) to fd: what Load would install.</summary>
@@ -273,9 +309,6 @@ public sealed unsafe class SeccompFilter : IDisposable
         try
         {
             Libseccomp.GetVersion();
-            // NativeAOT binds each entry point at its first call. Bind seccomp_load now too, the one
-            // call made after pivot_root: with a null context it only returns -EINVAL.
-            Libseccomp.Load(0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

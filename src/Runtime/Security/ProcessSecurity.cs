@@ -25,19 +25,21 @@ public static unsafe class ProcessSecurity
     public static Action<string> Warn { get; set; } = message => Console.Error.WriteLine($"mydocker: warning: {message}");
 
     /// <summary>
-    /// As root (in the container's user namespace), before the identity change: oomScoreAdj, rlimits,
-    /// ioPriority, scheduler, personality, then the capability bounding set, and PR_SET_KEEPCAPS so the
-    /// permitted set survives a setuid away from 0 (capabilities(7) "Effect of user ID changes").
+    /// As root (in the container's user namespace), before the identity change: oomScoreAdj, rlimits
+    /// (checked, and hard limits raised: FinalExec sets them, see Rlimits), ioPriority, scheduler,
+    /// personality, then the capability bounding set, and PR_SET_KEEPCAPS so the permitted set survives
+    /// a setuid away from 0 (capabilities(7) "Effect of user ID changes").
     /// Everything here can fail on the host's say-so (EPERM for a hard limit above the host's); called
     /// before init reports "ready", a failure fails `create`.
     /// </summary>
-    public static void BeforeIdentity(Config config)
+    /// <param name="executable">the program init will exec, when known: memory rlimits must leave room to exec it</param>
+    public static void BeforeIdentity(Config config, string? executable = null)
     {
         var process = config.Process;
         if (process is null) return;
 
         if (process.OomScoreAdj is int adj) WriteOomScoreAdj(adj);
-        Rlimits.Apply(process.Rlimits);
+        Rlimits.Prepare(process.Rlimits, executable);
         IoPrioritySettings.Apply(process.IoPriority);
         SchedulerSettings.Apply(process.Scheduler);
         PersonalitySettings.Apply(config.Linux?.Personality);

@@ -9,8 +9,9 @@ namespace MyDocker.SecurityTests.Probe;
 
 /// <summary>
 /// Plays the container's init for one scenario, in the order ContainerInit uses:
-/// BeforeIdentity, ProcessIdentity.Apply, AfterIdentity — then prints ("key=value") what the kernel
-/// reports for the calling thread. A failure prints "error=&lt;message&gt;" and exits 1.
+/// BeforeIdentity, ProcessIdentity.Apply, AfterIdentity, the rlimits of FinalExec's last step — then
+/// prints ("key=value") what the kernel reports for the calling thread. A failure prints
+/// "error=&lt;message&gt;" and exits 1.
 /// Everything runs on the probe's main thread, like init.
 /// </summary>
 public static unsafe class SecurityProbe
@@ -29,6 +30,9 @@ public static unsafe class SecurityProbe
             ProcessSecurity.BeforeIdentity(s.Config);
             ProcessIdentity.Apply(s.Config.Process!.User);
             ProcessSecurity.AfterIdentity(s.Config);
+            using var rlimits = new RlimitPlan(s.Config.Process.Rlimits);
+            if (rlimits.TrySetAll(out byte* what) is int errno and not 0)
+                throw new MyDockerException(System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)what) + Libc.StrError(errno));
         }
         catch (MyDockerException e)
         {
@@ -67,6 +71,13 @@ public static unsafe class SecurityProbe
         "rlimit" => new(Config(p => p.Rlimits = [new Rlimit { Type = "RLIMIT_NOFILE", Soft = 1024, Hard = 2048 }, new Rlimit { Type = "RLIMIT_CORE", Soft = 0, Hard = 0 }]),
             () => Limits("Max open files", "Max core file size")),
         "rlimit-over" => new(Config(p => p.Rlimits = [new Rlimit { Type = "RLIMIT_NOFILE", Soft = 1048576, Hard = 1048576 }]), () => Limits("Max open files")),
+        // Lowered after the uid change, by a user without capabilities: that needs no privilege.
+        "rlimit-user" => new(Config(p =>
+        {
+            p.User = new User { Uid = 1000, Gid = 1000 };
+            p.Capabilities = new Capabilities();
+            p.Rlimits = [new Rlimit { Type = "RLIMIT_NOFILE", Soft = 100, Hard = 200 }, new Rlimit { Type = "RLIMIT_AS", Soft = 1L << 40, Hard = 1L << 40 }];
+        }), () => { Limits("Max open files", "Max address space"); Status(); }),
         "sched" => new(Config(p => p.Scheduler = new Scheduler { Policy = "SCHED_BATCH", Nice = 5 }), Sched),
         "sched-idle" => new(Config(p => p.Scheduler = new Scheduler { Policy = "SCHED_IDLE" }), Sched),
         "ioprio" => new(Config(p => p.IoPriority = new IoPriority { Class = "IOPRIO_CLASS_BE", Priority = 6 }), IoPrio),

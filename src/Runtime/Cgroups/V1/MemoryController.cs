@@ -13,6 +13,8 @@ namespace MyDocker.Runtime.Cgroups.V1;
 ///  disableOOMKiller → memory.oom_control, useHierarchy → memory.use_hierarchy.
 ///  kernel / kernelTCP: ignored with a warning, as current runc does (the kernel deprecated kernel
 ///  memory limits; memory.rst "Kernel Memory Extension").
+/// At create, limit and swap are written once init is in the cgroup (ApplyContext.DeferMemoryLimits):
+/// the kernel then refuses (EBUSY) a limit below what init uses, and says so in runc's words.
 /// </summary>
 public sealed class MemoryController : ICgroupController
 {
@@ -26,6 +28,25 @@ public sealed class MemoryController : ICgroupController
     {
         var m = r.Memory;
         if (m == null) return;
+        var f = ctx.Files;
+        if (!ctx.DeferMemoryLimits) SetLimits(dir, m, ctx);
+        if (m.Reservation is long res && res != 0)
+            f.Write(dir, "memory.soft_limit_in_bytes", Fmt.I(res), "linux.resources.memory.reservation");
+        if (m.Swappiness is ulong sw)
+        {
+            // memory.rst: memory.swappiness takes 0-100, like runc checks before writing.
+            if (sw > 100) throw new MyDockerException($"linux.resources.memory.swappiness: {sw} is out of range (0-100)");
+            f.Write(dir, "memory.swappiness", Fmt.U(sw), "linux.resources.memory.swappiness");
+        }
+        if (m.DisableOOMKiller == true)
+            f.Write(dir, "memory.oom_control", "1", "linux.resources.memory.disableOOMKiller");
+        if (m.UseHierarchy is bool h)
+            f.Write(dir, "memory.use_hierarchy", h ? "1" : "0", "linux.resources.memory.useHierarchy");
+    }
+
+    /// <summary>memory.limit_in_bytes and memory.memsw.limit_in_bytes.</summary>
+    private static void SetLimits(string dir, Memory m, ApplyContext ctx)
+    {
         var f = ctx.Files;
         long limit = m.Limit ?? 0, swap = m.Swap ?? 0;
         if (ctx.IsUpdate && m.CheckBeforeUpdate == true && limit > 0)
@@ -43,19 +64,6 @@ public sealed class MemoryController : ICgroupController
         }
         if (swapFirst) { SetSwap(dir, swap, hasMemsw, f); SetLimit(dir, limit, f); }
         else { SetLimit(dir, limit, f); SetSwap(dir, swap, hasMemsw, f); }
-
-        if (m.Reservation is long res && res != 0)
-            f.Write(dir, "memory.soft_limit_in_bytes", Fmt.I(res), "linux.resources.memory.reservation");
-        if (m.Swappiness is ulong sw)
-        {
-            // memory.rst: memory.swappiness takes 0-100, like runc checks before writing.
-            if (sw > 100) throw new MyDockerException($"linux.resources.memory.swappiness: {sw} is out of range (0-100)");
-            f.Write(dir, "memory.swappiness", Fmt.U(sw), "linux.resources.memory.swappiness");
-        }
-        if (m.DisableOOMKiller == true)
-            f.Write(dir, "memory.oom_control", "1", "linux.resources.memory.disableOOMKiller");
-        if (m.UseHierarchy is bool h)
-            f.Write(dir, "memory.use_hierarchy", h ? "1" : "0", "linux.resources.memory.useHierarchy");
     }
 
     private static void SetLimit(string dir, long limit, CgroupFiles f)
@@ -63,6 +71,10 @@ public sealed class MemoryController : ICgroupController
         if (limit == 0) return;
         int errno = f.TryWrite(dir, "memory.limit_in_bytes", Fmt.I(limit));
         if (errno == 0) return;
+        // EBUSY: the kernel could not reclaim down to the new limit (memory.rst "Memory limit").
+        if (errno == Libc.EBUSY)
+            throw MemoryFields.BelowUsage("linux.resources.memory.limit", "memory limit", limit,
+                StatParse.Uint(f.Read(dir, "memory.usage_in_bytes")), StatParse.Uint(f.Read(dir, "memory.max_usage_in_bytes")), errno);
         // EINVAL here is almost always "above memory.memsw.limit_in_bytes": say how to fix it.
         if (errno == Libc.EINVAL && StatParse.Uint(f.Read(dir, "memory.memsw.limit_in_bytes")) is ulong memsw && limit > 0 && (ulong)limit > memsw)
             throw new MyDockerException($"linux.resources.memory.limit: writing memory.limit_in_bytes: {Libc.StrError(errno)} (the memory+swap limit, {memsw}, is lower: set linux.resources.memory.swap too)", errno);
@@ -74,7 +86,11 @@ public sealed class MemoryController : ICgroupController
         if (swap == 0) return;
         if (!hasMemsw)
             throw new MyDockerException("linux.resources.memory.swap: the kernel does not account swap (no memory.memsw.limit_in_bytes; boot with swapaccount=1)");
-        f.Write(dir, "memory.memsw.limit_in_bytes", Fmt.I(swap), "linux.resources.memory.swap");
+        int errno = f.TryWrite(dir, "memory.memsw.limit_in_bytes", Fmt.I(swap));
+        if (errno == Libc.EBUSY)
+            throw MemoryFields.BelowUsage("linux.resources.memory.swap", "memory+swap limit", swap,
+                StatParse.Uint(f.Read(dir, "memory.memsw.usage_in_bytes")), StatParse.Uint(f.Read(dir, "memory.memsw.max_usage_in_bytes")), errno);
+        if (errno != 0) throw CgroupFiles.WriteError("linux.resources.memory.swap", "memory.memsw.limit_in_bytes", errno);
     }
 
     public void Stats(string dir, CgroupStats stats, CgroupFiles files)
@@ -124,6 +140,14 @@ public static class MemoryFields
         if (m.KernelTCP is not (null or 0))
             warn("linux.resources.memory.kernelTCP: kernel TCP memory limits are ignored (as runc does)");
     }
+
+    /// <summary>
+    /// A limit the kernel cannot meet, in runc's words (cgroups/fs/memory.go setMemory):
+    /// "linux.resources.memory.limit: unable to set memory limit to 4096 (current usage: U, peak usage: P)".
+    /// </summary>
+    public static MyDockerException BelowUsage(string field, string what, long limit, ulong? usage, ulong? peak, int errno = Libc.EBUSY) =>
+        new($"{field}: unable to set {what} to {limit} (current usage: {usage?.ToString() ?? "unknown"}" +
+            (peak is ulong p ? $", peak usage: {p})" : ")"), errno);
 
     /// <summary>config-linux.md "Memory", checkBeforeUpdate: a new limit below the current usage is refused.</summary>
     public static void CheckUsage(long limit, ulong? usage)

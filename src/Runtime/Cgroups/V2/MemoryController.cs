@@ -14,6 +14,8 @@ namespace MyDocker.Runtime.Cgroups.V2;
 ///  reservation → memory.low (the soft limit's closest v2 match);
 ///  swappiness, disableOOMKiller=true, useHierarchy=false: v2 has no such knobs → errors;
 ///  kernel / kernelTCP: ignored with a warning, as runc does.
+/// At create, memory.max and memory.swap.max are written once init is in the cgroup
+/// (ApplyContext.DeferMemoryLimits), after a check of memory.current: a limit below it is refused.
 /// </summary>
 public sealed class MemoryController : ICgroupController
 {
@@ -39,7 +41,19 @@ public sealed class MemoryController : ICgroupController
         if (ctx.IsUpdate && m.CheckBeforeUpdate == true && limit > 0)
             MemoryFields.CheckUsage(limit, StatParse.Uint(f.Read(dir, "memory.current")));
 
-        string? swapValue = SwapMax(limit, swap);
+        string? swapValue = SwapMax(limit, swap); // checked at create too: written with the limit
+        if (!ctx.DeferMemoryLimits) SetLimits(dir, limit, swapValue, f);
+        if (m.Reservation is long res && res != 0)
+            f.Write(dir, "memory.low", res == -1 ? "max" : Fmt.I(res), "linux.resources.memory.reservation");
+    }
+
+    /// <summary>memory.swap.max, then memory.max.</summary>
+    private static void SetLimits(string dir, long limit, string? swapValue, CgroupFiles f)
+    {
+        // memory.max below the usage does not fail: the kernel reclaims what it can, then OOM-kills.
+        // Refuse it instead, in the words of v1's refusal.
+        if (limit > 0 && StatParse.Uint(f.Read(dir, "memory.current")) is ulong current && (ulong)limit < current)
+            throw MemoryFields.BelowUsage("linux.resources.memory.limit", "memory limit", limit, current, StatParse.Uint(f.Read(dir, "memory.peak")));
         if (swapValue != null)
         {
             if (!f.Exists(dir, "memory.swap.max"))
@@ -48,8 +62,6 @@ public sealed class MemoryController : ICgroupController
         }
         if (limit != 0)
             f.Write(dir, "memory.max", limit == -1 ? "max" : Fmt.I(limit), "linux.resources.memory.limit");
-        if (m.Reservation is long res && res != 0)
-            f.Write(dir, "memory.low", res == -1 ? "max" : Fmt.I(res), "linux.resources.memory.reservation");
     }
 
     /// <summary>runc's ConvertMemorySwapToCgroupV2Value: the memory.swap.max text, or null to leave it.</summary>
