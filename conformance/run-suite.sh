@@ -67,6 +67,9 @@ uuid_re='[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 cg_snapshot() { find /sys/fs/cgroup -mindepth 1 -type d 2>/dev/null | sort; }
 mnt_points() { awk '{print $5}' /proc/self/mountinfo | sed 's/\\040/ /g'; }
 
+# one line of cleanup.log, naming the test (run_one's locals $name/$col are visible here)
+clog() { echo "${name:-?} ${col:-?}: $*" >>"$out/cleanup.log"; }
+
 # $1 runtime binary, $2 file listing the container ids present before the run
 cleanup() {
   local rt=$1 before=$2 root ids id pid n
@@ -76,31 +79,31 @@ cleanup() {
     ids=$(ls -1 "$root" 2>/dev/null | grep -xE "$uuid_re" | grep -vxF -f "$before" || true)
     for id in $ids; do
       [ -d "$root/$id" ] || continue
-      echo "cleanup: leftover container $id under $root" >>"$out/cleanup.log"
+      clog "leftover container $id under $root"
       pid=$(timeout 10 "$rt" state "$id" 2>/dev/null | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' | head -1)
       timeout 10 "$rt" kill "$id" KILL >/dev/null 2>&1
-      timeout 20 "$rt" delete --force "$id" >>"$out/cleanup.log" 2>&1
+      timeout 20 "$rt" delete --force "$id" 2>&1 | while read -r l; do clog "delete --force: $l"; done
       if [ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null && [ -d "/proc/$pid" ]; then
         # only if it is still in a pid namespace other than ours (a container init)
         [ "$(readlink /proc/$pid/ns/pid)" != "$(readlink /proc/self/ns/pid)" ] && kill -9 "$pid" 2>/dev/null
       fi
-      [ -d "$root/$id" ] && { echo "cleanup: removing state dir $root/$id" >>"$out/cleanup.log"; rm -rf "${root:?}/$id"; }
+      [ -d "$root/$id" ] && { clog "removing state dir $root/$id"; rm -rf "${root:?}/$id"; }
     done
   fi
   # mounts the test or the runtime left under the private TMPDIR (bundles) or the state roots
   mnt_points | grep -E "^($work|/run/runc|/run/mydocker)(/|$)" | sort -r | while read -r m; do
-    echo "cleanup: umount $m" >>"$out/cleanup.log"; umount -l "$m" 2>/dev/null
+    clog "umount $m"; umount -l "$m" 2>/dev/null
   done
   # cgroups the test created: new directories whose path names a test cgroup or a container id
   cg_snapshot | comm -13 "$out/.cg.before" - | grep -E "/(cgrouptest|testdir)(/|$)|$uuid_re" | sort -r |
   while read -r d; do
     for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
     n=0; while ! rmdir "$d" 2>/dev/null && [ -d "$d" ] && [ $n -lt 20 ]; do sleep 0.1; n=$((n+1)); done
-    [ -d "$d" ] && echo "cleanup: could not remove cgroup $d" >>"$out/cleanup.log" || echo "cleanup: removed cgroup $d" >>"$out/cleanup.log"
+    [ -d "$d" ] && clog "could not remove cgroup $d" || clog "removed cgroup $d"
   done
   # bundles (the suite makes them with os.MkdirTemp under $TMPDIR); never recurse into a mount
   if mnt_points | grep -qE "^$work(/|$)"; then
-    echo "cleanup: mounts remain under $work; bundles not removed" >>"$out/cleanup.log"
+    clog "mounts remain under $work; bundles not removed"
   else
     rm -rf "${work:?}"/* 2>/dev/null
   fi
