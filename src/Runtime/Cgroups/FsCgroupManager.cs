@@ -193,9 +193,23 @@ public sealed class FsCgroupManager : ICgroupManager
                 else if (errno != Libc.EEXIST)
                     throw new MyDockerException($"linux.cgroupsPath: mkdir {cur}: {Libc.StrError(errno)}", errno);
                 // v1 cpuset: a new level has empty cpus/mems and would refuse tasks (ENOSPC); copy the parent's.
-                if (cpuset) V1.CpusetController.Inherit(cur, _f);
+                // ENOENT: the level was removed by another container's Destroy meanwhile; start again.
+                if (cpuset && !TryInheritCpuset(cur) && attempt < 5) { restart = true; break; }
             }
             if (!restart) return;
+        }
+    }
+
+    private bool TryInheritCpuset(string dir)
+    {
+        try
+        {
+            V1.CpusetController.Inherit(dir, _f);
+            return true;
+        }
+        catch (MyDockerException e) when (e.Errno == Libc.ENOENT)
+        {
+            return false;
         }
     }
 
