@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MyDocker.IntegrationTests.Harness;
 
 namespace MyDocker.IntegrationTests;
@@ -12,11 +13,25 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
     private void AssertCleanFailure(ExecResult r, string expectedFragment)
     {
         Assert.NotEqual(0, r.ExitCode);
+        AssertReadable(r);
         var lines = r.Stderr.Trim().Split('\n');
         Assert.True(lines.Length == 1, "expected one error line, got:\n" + r.Stderr);
         Assert.StartsWith("mydocker: ", lines[0]);
         Assert.Contains(expectedFragment, lines[0]);
         Assert.Empty(rt.ContainerDirs());
+    }
+
+    /// <summary>
+    /// No .NET text reaches the user: no resource key (the binary is built with UseSystemResourceKeys),
+    /// no "strerror : 'path'" shape, no crash report or stack trace.
+    /// </summary>
+    private static void AssertReadable(ExecResult r)
+    {
+        foreach (string line in r.Stderr.Split('\n'))
+        {
+            Assert.False(line.Contains("IO_") || line.Contains("UnauthorizedAccess_") || line.Contains(" : '")
+                || line.Contains("Unhandled") || line.StartsWith("   at "), "not a readable error line: " + line + "\n" + r);
+        }
     }
 
     [Fact]
@@ -105,5 +120,68 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
     {
         AssertCleanFailure(rt.Mydocker("create", "--bogus", "x"), "--bogus");
         AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"])), "missing container ID");
+    }
+
+    // ---- issue 9, defect 8: every error a user sees is our own sentence ----
+
+    [Fact]
+    public void A_pid_file_in_a_missing_directory_is_named_and_nothing_is_left()
+    {
+        string bundle = rt.Bundle(["true"]);
+        var r = rt.Mydocker("create", "--pid-file", "/nonexistent-mydocker/dir/pid", "--bundle", bundle, "pidf");
+        AssertCleanFailure(r, "mydocker: --pid-file /nonexistent-mydocker/dir/pid: No such file or directory");
+        Assert.Empty(InitsOf(bundle));
+    }
+
+    [Fact]
+    public void A_state_root_on_a_read_only_filesystem_is_named()
+    {
+        using var ro = new ReadOnlyView(Directory.CreateTempSubdirectory("mydocker-empty-").FullName, removeSource: true);
+        var r = Exec.Run(rt.Binary, ["--root", $"{ro.Path}/state", "create", "--bundle", rt.Bundle(["true"]), "rostate"]);
+        AssertCleanFailure(r, $"mydocker: creating the state root {ro.Path}/state (--root): Read-only file system");
+    }
+
+    [Fact]
+    public void A_mount_destination_on_a_read_only_rootfs_and_a_missing_bind_source_are_sentences()
+    {
+        using var ro = new ReadOnlyView(fx.Rootfs);
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
+        {
+            c["root"]!["path"] = ro.Path;
+            c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/newdir", ["type"] = "tmpfs", ["source"] = "tmpfs" });
+        }), "rodest"), "mounts[7]: destination /newdir: mkdir /newdir: Read-only file system");
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
+            c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/mnt", ["type"] = "bind", ["source"] = "/nonexistent-mydocker/src", ["options"] = new JsonArray("rbind") })), "nosrc"),
+            "mydocker: mounts[7]: bind source /nonexistent-mydocker/src: No such file or directory");
+    }
+
+    private static string[] InitsOf(string bundle) => Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0]))
+        .Where(d => Read(d + "/environ").Contains($"_MYDOCKER_BUNDLE={bundle}\0")).ToArray();
+
+    /// <summary>A read-only bind mount of a directory: a read-only filesystem, made and removed by the test.</summary>
+    private sealed class ReadOnlyView : IDisposable
+    {
+        private readonly string? _removeSource;
+        public string Path { get; } = Directory.CreateTempSubdirectory("mydocker-ro-").FullName;
+
+        public ReadOnlyView(string source, bool removeSource = false)
+        {
+            _removeSource = removeSource ? source : null;
+            Mount("--bind", source, Path);
+            Mount("-o", "remount,bind,ro", Path);
+        }
+
+        private static void Mount(params string[] args)
+        {
+            var r = Exec.Run("mount", args);
+            Assert.True(r.ExitCode == 0, r.ToString());
+        }
+
+        public void Dispose()
+        {
+            Exec.Run("umount", [Path]);
+            Directory.Delete(Path);
+            if (_removeSource != null) Directory.Delete(_removeSource, recursive: true);
+        }
     }
 }

@@ -56,7 +56,8 @@ public static class ExecCommand
         if (processFile != null)
         {
             if (command.Length > 0) throw new MyDockerException("exec: give either --process or a command, not both");
-            process = SpecJson.DeserializeProcess(File.ReadAllText(processFile), Path.GetFileName(processFile));
+            string json = UserFile.ReadAllText("exec: --process", processFile);
+            process = SpecJson.DeserializeProcess(json, Path.GetFileName(processFile));
         }
         else
         {

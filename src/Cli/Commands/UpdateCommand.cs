@@ -38,7 +38,8 @@ public static class UpdateCommand
         if (resourcesFile != null)
         {
             if (flags.Count > 0) throw new MyDockerException("update: give either --resources or resource flags, not both");
-            string json = resourcesFile == "-" ? Console.In.ReadToEnd() : File.ReadAllText(resourcesFile);
+            string json = resourcesFile == "-" ? Console.In.ReadToEnd()
+                : UserFile.ReadAllText("update: --resources", resourcesFile);
             resources = SpecJson.DeserializeResources(json, resourcesFile == "-" ? "resources (stdin)" : Path.GetFileName(resourcesFile));
         }
         else

@@ -113,14 +113,11 @@ public static unsafe class ContainerInit
 
             channel.Send(SyncChannel.Ready);
         }
-        catch (MyDockerException e)
+        catch (Exception e)
         {
-            TrySend(channel, SyncChannel.ErrorPrefix + e.Message);
-            return 1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TrySend(channel, SyncChannel.ErrorPrefix + "init: " + e.Message);
+            // Every failure, ours or not, reaches the runtime as one readable line (never a stack
+            // trace on the container's stdio): `create` prints it and cleans up.
+            TrySend(channel, SyncChannel.ErrorPrefix + (e is MyDockerException ? "" : "init: ") + ErrorText.Of(e));
             return 1;
         }
         channel.Dispose();
@@ -144,7 +141,7 @@ public static unsafe class ContainerInit
                 state.Status = "created";
                 HookRunner.RunAll("startContainer", startHooks, SpecJson.SerializeState(state));
             }
-            catch (MyDockerException e) { return UserProgram.Die(e.Message); }
+            catch (Exception e) { return UserProgram.Die(ErrorText.Of(e)); }
         }
         return UserProgram.Exec(config, path, slaveFd, seccomp: seccomp);
     }
@@ -170,8 +167,9 @@ public static unsafe class ContainerInit
         }
     }
 
-    internal static void TrySend(SyncChannel channel, string line)
+    /// <summary>Sends a line if the runtime still listens; false when it could not be sent.</summary>
+    internal static bool TrySend(SyncChannel channel, string line)
     {
-        try { channel.Send(line); } catch (MyDockerException) { }
+        try { channel.Send(line); return true; } catch (MyDockerException) { return false; }
     }
 }

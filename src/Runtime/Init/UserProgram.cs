@@ -56,14 +56,14 @@ public static class UserProgram
             FinalExec.Exec(path, process.Args!, env, preserve, seccomp);
             return 127; // not reached: Exec returns only by throwing
         }
-        catch (MyDockerException e) { return Die(e.Message, channel); }
-        catch (IOException e) { return Die(e.Message, channel); }
+        catch (Exception e) { return Die(ErrorText.Of(e), channel); }
     }
 
     public static int Die(string message, Process.SyncChannel? channel = null)
     {
-        if (channel != null) ContainerInit.TrySend(channel, Process.SyncChannel.ErrorPrefix + message);
-        Console.Error.WriteLine($"mydocker: init: {message}");
+        // exec: the runtime prints what it receives; a second copy here would be a second error line.
+        if (channel == null || !ContainerInit.TrySend(channel, Process.SyncChannel.ErrorPrefix + message))
+            Console.Error.WriteLine($"mydocker: init: {message}");
         return 127;
     }
 }

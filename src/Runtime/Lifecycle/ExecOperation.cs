@@ -172,7 +172,15 @@ public static class PidFile
     {
         string full = Path.GetFullPath(pidFile);
         string tmp = full + ".tmp";
-        File.WriteAllText(tmp, pid.ToString());
-        File.Move(tmp, full, overwrite: true);
+        try
+        {
+            File.WriteAllText(tmp, pid.ToString());
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Libc.Unlink(tmp); // a half-written temp file is not left behind (nothing to do if it was never made)
+            throw ErrorText.Wrap($"--pid-file {full}", e);
+        }
     }
 }

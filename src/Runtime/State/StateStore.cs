@@ -33,7 +33,9 @@ public sealed class StateStore
     public ContainerLock CreateLocked(string id)
     {
         string dir = DirOf(id);
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (File.Exists(Root)) throw new MyDockerException($"the state root {Root} (--root) is not a directory", Libc.ENOTDIR);
+        ErrorText.Io($"creating the state root {Root} (--root)",
+            () => Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
         if (Libc.MkdirRaw(dir, 0x1C0 /* 0700 */) < 0)
         {
             if (Libc.LastErrno == Libc.EEXIST) throw new MyDockerException($"container \"{id}\" already exists");
@@ -65,6 +67,7 @@ public sealed class StateStore
         }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"reading {file}", e); }
         try
         {
             return ContainerRecordJson.Read(json);
@@ -91,13 +94,14 @@ public sealed class StateStore
         try { json = File.ReadAllText(file); }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"reading {file}", e); }
         return SpecJson.DeserializeConfig(json, $"{id}/{ConfigFile}");
     }
 
     public IEnumerable<string> Ids()
     {
         if (!Directory.Exists(Root)) yield break;
-        foreach (string dir in Directory.EnumerateDirectories(Root).Order())
+        foreach (string dir in ErrorText.Io($"listing the state root {Root} (--root)", () => Directory.GetDirectories(Root)).Order())
         {
             string id = Path.GetFileName(dir);
             if (File.Exists(Path.Combine(dir, RecordFile))) yield return id;
@@ -110,6 +114,7 @@ public sealed class StateStore
         string dir = DirOf(id);
         try { Directory.Delete(dir, recursive: true); }
         catch (DirectoryNotFoundException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"removing {dir}", e); }
     }
 }
 
