@@ -125,6 +125,33 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
     // ---- issue 9, defect 8: every error a user sees is our own sentence ----
 
     [Fact]
+    public void An_empty_flag_value_is_one_line_not_a_crash()
+    {
+        string b = rt.Bundle(["true"]);
+        string[][] cases =
+        [
+            ["create", "--bundle=", "e1"],
+            ["create", "--bundle", "", "e2"],
+            ["create", "--pid-file=", "--bundle", b, "e3"],
+            ["create", "--console-socket=", "--bundle", b, "e4"],
+            ["run", "--bundle=", "e5"],
+            ["--root=", "list"],
+            ["--log=", "list"],
+            ["exec", "--process=", "e6"],
+            ["exec", "--pid-file=", "e6", "true"],
+            ["exec", "--cwd=", "e6", "true"],
+            ["update", "--resources=", "e6"],
+            ["spec", "--bundle="],
+        ];
+        foreach (var args in cases)
+        {
+            var r = rt.Mydocker(args);
+            string flag = args.First(a => a.StartsWith("--") && (a.EndsWith('=') || a == "--bundle")).TrimEnd('=');
+            AssertCleanFailure(r, $"flag {flag} needs a non-empty value");
+        }
+    }
+
+    [Fact]
     public void A_pid_file_in_a_missing_directory_is_named_and_nothing_is_left()
     {
         string bundle = rt.Bundle(["true"]);
