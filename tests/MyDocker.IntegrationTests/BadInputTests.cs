@@ -108,7 +108,7 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
             Assert.NotEqual(0, r.ExitCode);
             var last = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllLines(log).Last())!;
             Assert.Equal("error", last["level"]!.GetValue<string>());
-            Assert.Equal("process.args[0]: \"/bin/nope\": no such file in the container", last["msg"]!.GetValue<string>());
+            Assert.Equal("process.args[0]: \"/bin/nope\": no such file or directory", last["msg"]!.GetValue<string>());
             Assert.True(DateTime.TryParse(last["time"]!.GetValue<string>(), out _));
             Assert.Empty(rt.ContainerDirs());
         }
@@ -180,6 +180,35 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
         AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
             c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/mnt", ["type"] = "bind", ["source"] = "/nonexistent-mydocker/src", ["options"] = new JsonArray("rbind") })), "nosrc"),
             "mydocker: mounts[7]: bind source /nonexistent-mydocker/src: No such file or directory");
+    }
+
+    // ---- issue 9, defect 9: texts that say what really happened ----
+
+    [Fact]
+    public void A_directory_as_args0_is_a_directory()
+    {
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["/bin"]), "dirarg"), "mydocker: process.args[0]: \"/bin\": is a directory");
+    }
+
+    [Fact]
+    public void A_symlink_loop_is_too_many_levels_of_symbolic_links_for_args0_cwd_and_mounts()
+    {
+        // /home of the container is a host directory holding a -> b, b -> a.
+        string loops = Directory.CreateTempSubdirectory("mydocker-loops-").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(loops, "a"), "b");
+            File.CreateSymbolicLink(Path.Combine(loops, "b"), "a");
+            void Loops(JsonObject c) => c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/home", ["type"] = "bind", ["source"] = loops, ["options"] = new JsonArray("rbind") });
+            AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["/home/a"], Loops), "loop1"),
+                "mydocker: process.args[0]: \"/home/a\": too many levels of symbolic links");
+            AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
+            {
+                Loops(c);
+                c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/home/a/x", ["type"] = "tmpfs", ["source"] = "tmpfs" });
+            }), "loop3"), "mydocker: mounts[8]: destination /home/a/x: too many levels of symbolic links");
+        }
+        finally { Directory.Delete(loops, recursive: true); }
     }
 
     private static string[] InitsOf(string bundle) => Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0]))
