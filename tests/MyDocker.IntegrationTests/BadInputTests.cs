@@ -211,6 +211,21 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
         finally { Directory.Delete(loops, recursive: true); }
     }
 
+    [Fact]
+    public void A_root_path_that_is_the_hosts_root_is_refused_before_anything_starts()
+    {
+        string link = Path.Combine(Directory.CreateTempSubdirectory("mydocker-rootlink-").FullName, "root");
+        try
+        {
+            File.CreateSymbolicLink(link, "/");
+            AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c => c["root"]!["path"] = link), "hostroot1"),
+                $"mydocker: config.json: root.path: {link} resolves to the host's root \"/\"");
+            AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c => c["root"]!["path"] = "/"), "hostroot2"),
+                "mydocker: config.json: root.path: / resolves to the host's root \"/\"");
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(link)!, recursive: true); }
+    }
+
     private static string[] InitsOf(string bundle) => Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0]))
         .Where(d => Read(d + "/environ").Contains($"_MYDOCKER_BUNDLE={bundle}\0")).ToArray();
 
