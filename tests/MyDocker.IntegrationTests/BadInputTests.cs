@@ -226,6 +226,19 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
         finally { Directory.Delete(Path.GetDirectoryName(link)!, recursive: true); }
     }
 
+    [Fact]
+    public void A_long_id_is_shortened_in_errors_and_the_rule_is_stated()
+    {
+        string id = new('a', 1000);
+        var r = rt.Mydocker("create", "--bundle", rt.Bundle(["true"]), id);
+        AssertCleanFailure(r, $"mydocker: invalid container ID \"{new string('a', 64)}…\" (1000 characters): longer than 255 characters");
+        Assert.Contains("letters, digits and _+-.", r.Stderr);
+        Assert.True(r.Stderr.Length < 250, r.Stderr);
+        var state = rt.Mydocker("state", new string('b', 300));
+        AssertCleanFailure(state, "(300 characters)");
+        Assert.True(state.Stderr.Length < 250, state.Stderr);
+    }
+
     private static string[] InitsOf(string bundle) => Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0]))
         .Where(d => Read(d + "/environ").Contains($"_MYDOCKER_BUNDLE={bundle}\0")).ToArray();
 

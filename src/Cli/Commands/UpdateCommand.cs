@@ -53,7 +53,7 @@ public static class UpdateCommand
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status == ContainerStatus.Stopped)
-            throw new MyDockerException($"cannot update container \"{id}\": it is stopped");
+            throw new MyDockerException($"cannot update container {ContainerId.Quote(id)}: it is stopped");
         ContainerCgroups.Require(record, "update").Update(resources);
         return 0;
     }

@@ -38,12 +38,12 @@ public sealed class StateStore
             () => Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
         if (Libc.MkdirRaw(dir, 0x1C0 /* 0700 */) < 0)
         {
-            if (Libc.LastErrno == Libc.EEXIST) throw new MyDockerException($"container \"{id}\" already exists");
+            if (Libc.LastErrno == Libc.EEXIST) throw new MyDockerException($"container {ContainerId.Quote(id)} already exists");
             throw Libc.Fail($"creating state directory {dir}");
         }
         // A `delete --force` may take the fresh, empty directory's lock first and remove it: it won.
         return ContainerLock.Acquire(dir)
-            ?? throw new MyDockerException($"container \"{id}\" was deleted while it was being created");
+            ?? throw new MyDockerException($"container {ContainerId.Quote(id)} was deleted while it was being created");
     }
 
     /// <summary>Waits for the container's lock; null when there is no such container (any more).</summary>
@@ -74,11 +74,11 @@ public sealed class StateStore
         }
         catch (JsonException e)
         {
-            throw new MyDockerException($"container \"{id}\": corrupt {file}: {e.Message}");
+            throw new MyDockerException($"container {ContainerId.Quote(id)}: corrupt {file}: {e.Message}");
         }
     }
 
-    public static MyDockerException NotFound(string id) => new($"container \"{id}\" does not exist");
+    public static MyDockerException NotFound(string id) => new($"container {ContainerId.Quote(id)} does not exist");
 
     /// <summary>Writes state.json atomically (temp file, fsync, rename), so readers never see half a file.</summary>
     public void Save(ContainerRecord record) =>
