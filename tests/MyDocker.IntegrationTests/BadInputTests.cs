@@ -169,7 +169,7 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
-    public void A_mount_destination_on_a_read_only_rootfs_and_a_missing_bind_source_are_sentences()
+    public void A_mount_destination_or_cwd_on_a_read_only_rootfs_and_a_missing_bind_source_are_sentences()
     {
         using var ro = new ReadOnlyView(fx.Rootfs);
         AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
@@ -178,8 +178,27 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
             c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/newdir", ["type"] = "tmpfs", ["source"] = "tmpfs" });
         }), "rodest"), "mounts[7]: destination /newdir: mkdir /newdir: Read-only file system");
         AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
+        {
+            c["root"]!["path"] = ro.Path;
+            c["process"]!["cwd"] = "/newcwd";
+        }), "rocwd"), "mydocker: process.cwd /newcwd: mkdir /newcwd: Read-only file system");
+        AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
             c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/mnt", ["type"] = "bind", ["source"] = "/nonexistent-mydocker/src", ["options"] = new JsonArray("rbind") })), "nosrc"),
             "mydocker: mounts[7]: bind source /nonexistent-mydocker/src: No such file or directory");
+    }
+
+    [Fact]
+    public void Exec_with_a_missing_cwd_reports_it_once()
+    {
+        Assert.Equal(0, rt.Mydocker("create", "--bundle", rt.Bundle(["sleep", "60"]), "ecwd").ExitCode);
+        Assert.Equal(0, rt.Mydocker("start", "ecwd").ExitCode);
+        var r = rt.Mydocker("exec", "--cwd", "/nonexistent-mydocker", "ecwd", "true");
+        Assert.NotEqual(0, r.ExitCode);
+        AssertReadable(r);
+        Assert.Equal("mydocker: process.cwd: chdir /nonexistent-mydocker: No such file or directory\n", r.Stderr);
+        var dir = rt.Mydocker("exec", "ecwd", "/bin");
+        AssertReadable(dir);
+        Assert.Equal("mydocker: process.args[0]: \"/bin\": is a directory\n", dir.Stderr);
     }
 
     // ---- issue 9, defect 9: texts that say what really happened ----
@@ -202,6 +221,8 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
             void Loops(JsonObject c) => c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/home", ["type"] = "bind", ["source"] = loops, ["options"] = new JsonArray("rbind") });
             AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["/home/a"], Loops), "loop1"),
                 "mydocker: process.args[0]: \"/home/a\": too many levels of symbolic links");
+            AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c => { Loops(c); c["process"]!["cwd"] = "/home/a"; }), "loop2"),
+                "mydocker: process.cwd /home/a: too many levels of symbolic links");
             AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c =>
             {
                 Loops(c);
@@ -237,6 +258,44 @@ public sealed class BadInputTests(RuntimeFixture fx) : IDisposable
         var state = rt.Mydocker("state", new string('b', 300));
         AssertCleanFailure(state, "(300 characters)");
         Assert.True(state.Stderr.Length < 250, state.Stderr);
+    }
+
+    [Fact]
+    public void A_missing_cwd_is_made_like_runc_does_owned_by_root_0755_even_for_another_user()
+    {
+        string umask = Exec.Run("/bin/sh", ["-c", "umask"]).Stdout.Trim();
+        string mode = Convert.ToString(0x1ED & ~Convert.ToInt32(umask, 8), 8);
+        // /tmp is the example config's tmpfs: nothing is created in the shared rootfs.
+        var r = rt.Run(["sh", "-c", "pwd; stat -c '%a %u' . .."], c =>
+        {
+            c["process"]!["cwd"] = "/tmp/new/dir";
+            c["process"]!["user"]!["uid"] = 1000;
+        });
+        Assert.True(r.ExitCode == 0, r.ToString());
+        AssertReadable(r);
+        Assert.Equal($"/tmp/new/dir\n{mode} 0\n{mode} 0\n", r.Stdout);
+    }
+
+    [Fact]
+    public void A_cwd_through_symlinks_stays_inside_the_container()
+    {
+        string dir = Directory.CreateTempSubdirectory("mydocker-cwdlinks-").FullName;
+        string name = $"mydocker-cwd-{Guid.NewGuid():N}";
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(dir, "up"), "../../../../../../../../tmp");
+            File.CreateSymbolicLink(Path.Combine(dir, "abs"), "/tmp");
+            void Links(JsonObject c) => c["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/home", ["type"] = "bind", ["source"] = dir, ["options"] = new JsonArray("rbind") });
+
+            AssertCleanFailure(rt.Mydocker("create", "--bundle", rt.Bundle(["true"], c => { Links(c); c["process"]!["cwd"] = $"/home/up/{name}"; }), "up"),
+                $"mydocker: process.cwd /home/up/{name} escapes the rootfs through symlink /home/up");
+            // An absolute target means the container's /tmp (its tmpfs), never the host's.
+            var r = rt.Run(["pwd"], c => { Links(c); c["process"]!["cwd"] = $"/home/abs/{name}"; });
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Equal($"/tmp/{name}\n", r.Stdout);
+            Assert.False(Directory.Exists($"/tmp/{name}"), "the cwd was created on the host");
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 
     private static string[] InitsOf(string bundle) => Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0]))

@@ -22,7 +22,8 @@ namespace MyDocker.Runtime.Init;
 ///  2. cgroup namespace         (unshared here, so its root is our own cgroup)
 ///  3. rootfs and mounts        RootfsSetup.Prepare: propagation, bind, mounts[], /dev
 ///  4. console                  process.terminal: a pty from the container's devpts, master sent out
-///  5. pivot_root               RootfsSetup.PivotRoot, then readonly root, masked/readonly paths
+///  5. pivot_root               RootfsSetup.PivotRoot, a missing process.cwd made (ProcessCwd),
+///                              then readonly root, masked/readonly paths
 ///  6. hostname, domainname
 ///  7. find process.args[0]     a missing binary fails `create`, not `start`
 ///  8. "ready", wait on exec.fifo
@@ -98,6 +99,8 @@ public static unsafe class ContainerInit
             else
                 RootfsSetup.PivotRoot(rootfs);
             if (slaveFd >= 0) ConsoleSetup.BindDevConsole(slaveFd);
+            // config.md "cwd": made inside the new root, before it may turn read-only (runc's order).
+            if (process != null) ProcessCwd.Create(process.Cwd);
             // config-linux.md "Sysctl": the container's /proc/sys, before readonlyPaths make it read-only.
             Sysctl.Apply(config);
             RootfsSetup.Finish(config);

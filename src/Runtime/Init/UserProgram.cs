@@ -45,7 +45,7 @@ public static class UserProgram
                 seccomp = null;
             }
             ProcessIdentity.Apply(process.User);
-            Directory.SetCurrentDirectory(process.Cwd);
+            ProcessCwd.Enter(process.Cwd);
             var env = process.Env ?? new List<string>();
             if (!env.Any(e => e.StartsWith("HOME=")))
                 env = [.. env, "HOME=" + ProcessIdentity.HomeOf(process.User.Uid)];
