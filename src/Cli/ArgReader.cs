@@ -41,8 +41,20 @@ public sealed class ArgReader
         return name;
     }
 
-    /// <summary>The value of a flag that takes one: inline ("--x=v") or the next argument.</summary>
+    /// <summary>
+    /// The value of a flag that takes one: inline ("--x=v") or the next argument. It must not be
+    /// empty: every such flag names a path, an ID, a number or a name, and "" would otherwise
+    /// reach deep code as a path ("--bundle=" as the current directory, "--root=" as nothing).
+    /// </summary>
     public string FlagValue(string name, string? inlineValue)
+    {
+        string value = FlagValueOrEmpty(name, inlineValue);
+        if (value.Length == 0) throw new MyDockerException($"flag --{name} needs a non-empty value");
+        return value;
+    }
+
+    /// <summary>Like <see cref="FlagValue"/>, for the few flags where "" means something ("no label").</summary>
+    public string FlagValueOrEmpty(string name, string? inlineValue)
     {
         if (inlineValue != null) return inlineValue;
         if (AtEnd) throw new MyDockerException($"flag --{name} needs a value");

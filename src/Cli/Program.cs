@@ -5,7 +5,7 @@ namespace MyDocker.Cli;
 /// <summary>
 /// Entry point of the `mydocker` binary. Every verb is a fresh process (engines call several per
 /// container), so this stays small: parse the global options, run one command, turn any
-/// MyDockerException into one error line and a non-zero exit.
+/// exception into one error line (ErrorText) and a non-zero exit — never a stack trace.
 /// </summary>
 public static class Program
 {
@@ -17,9 +17,9 @@ public static class Program
         {
             global = GlobalOptions.Parse(args);
         }
-        catch (MyDockerException e)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"mydocker: {e.Message}");
+            Console.Error.WriteLine($"mydocker: {ErrorText.Of(e)}");
             return 2;
         }
         var log = new Log(global);
@@ -27,15 +27,11 @@ public static class Program
         {
             return CommandTable.Run(global, args, log);
         }
-        catch (MyDockerException e)
+        catch (Exception e)
         {
-            log.Error(e.Message);
-            return 1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // File errors not turned into a MyDockerException on the way: still one line, never a stack trace.
-            log.Error(e.Message);
+            // MyDockerException: our own sentence. A file error not turned into one on the way:
+            // "path: strerror". Anything else is a bug of ours: "internal error: Type: text".
+            log.Error(ErrorText.Of(e));
             return 1;
         }
     }

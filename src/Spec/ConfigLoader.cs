@@ -41,7 +41,7 @@ public static class ConfigLoader
         }
         catch (IOException e)
         {
-            throw new MyDockerException($"{FileName}: cannot read {file}: {e.Message}", e);
+            throw ErrorText.Wrap($"{FileName}: cannot read {file}", e);
         }
         return Parse(text);
     }

@@ -28,7 +28,7 @@ public static class EventsCommand
             var record = store.Load(id);
             if (ContainerStatus.Probe(store, record) == ContainerStatus.Stopped)
             {
-                if (once) throw new MyDockerException($"cannot get stats of container \"{id}\": it is stopped");
+                if (once) throw new MyDockerException($"cannot get stats of container {ContainerId.Quote(id)}: it is stopped");
                 return 0;
             }
             var stats = ContainerCgroups.Require(record, "get stats of").Stats();

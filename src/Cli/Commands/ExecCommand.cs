@@ -41,8 +41,8 @@ public static class ExecCommand
                 case "c" or "cap": caps.Add(a.FlagValue(name, v)); break;
                 case "no-new-privs": noNewPrivs = true; break;
                 case "preserve-fds": preserveFds = (int)ParseId(a.FlagValue(name, v), "--preserve-fds"); break;
-                case "apparmor": apparmorProfile = a.FlagValue(name, v); break;
-                case "process-label": processLabel = a.FlagValue(name, v); break;
+                case "apparmor": apparmorProfile = a.FlagValueOrEmpty(name, v); break; // "": no profile
+                case "process-label": processLabel = a.FlagValueOrEmpty(name, v); break; // "": no label
                 case "cgroup": a.FlagValue(name, v); break; // sub-cgroup choice of cgroup v2: not supported, the container's cgroup is used
                 case "ignore-paused": break;
                 default: throw new MyDockerException($"exec: unknown flag --{name}");
@@ -56,7 +56,8 @@ public static class ExecCommand
         if (processFile != null)
         {
             if (command.Length > 0) throw new MyDockerException("exec: give either --process or a command, not both");
-            process = SpecJson.DeserializeProcess(File.ReadAllText(processFile), Path.GetFileName(processFile));
+            string json = UserFile.ReadAllText("exec: --process", processFile);
+            process = SpecJson.DeserializeProcess(json, Path.GetFileName(processFile));
         }
         else
         {

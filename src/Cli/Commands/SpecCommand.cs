@@ -25,7 +25,7 @@ public static class SpecCommand
         string file = Path.Combine(bundle, ConfigLoader.FileName);
         if (File.Exists(file)) throw new MyDockerException($"spec: {file} already exists (remove it first)");
         var config = DefaultSpec.Create(rootless, Libc.GetUid(), Libc.GetGid());
-        File.WriteAllText(file, SpecJson.SerializeConfig(config) + "\n");
+        ErrorText.Io($"spec: writing {file}", () => File.WriteAllText(file, SpecJson.SerializeConfig(config) + "\n"));
         return 0;
     }
 }

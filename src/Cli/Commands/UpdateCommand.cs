@@ -38,7 +38,8 @@ public static class UpdateCommand
         if (resourcesFile != null)
         {
             if (flags.Count > 0) throw new MyDockerException("update: give either --resources or resource flags, not both");
-            string json = resourcesFile == "-" ? Console.In.ReadToEnd() : File.ReadAllText(resourcesFile);
+            string json = resourcesFile == "-" ? Console.In.ReadToEnd()
+                : UserFile.ReadAllText("update: --resources", resourcesFile);
             resources = SpecJson.DeserializeResources(json, resourcesFile == "-" ? "resources (stdin)" : Path.GetFileName(resourcesFile));
         }
         else
@@ -52,7 +53,7 @@ public static class UpdateCommand
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status == ContainerStatus.Stopped)
-            throw new MyDockerException($"cannot update container \"{id}\": it is stopped");
+            throw new MyDockerException($"cannot update container {ContainerId.Quote(id)}: it is stopped");
         ContainerCgroups.Require(record, "update").Update(resources);
         return 0;
     }

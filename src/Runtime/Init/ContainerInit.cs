@@ -22,7 +22,8 @@ namespace MyDocker.Runtime.Init;
 ///  2. cgroup namespace         (unshared here, so its root is our own cgroup)
 ///  3. rootfs and mounts        RootfsSetup.Prepare: propagation, bind, mounts[], /dev
 ///  4. console                  process.terminal: a pty from the container's devpts, master sent out
-///  5. pivot_root               RootfsSetup.PivotRoot, then readonly root, masked/readonly paths
+///  5. pivot_root               RootfsSetup.PivotRoot, a missing process.cwd made (ProcessCwd),
+///                              then readonly root, masked/readonly paths
 ///  6. hostname, domainname
 ///  7. find process.args[0]     a missing binary fails `create`, not `start`
 ///  8. "ready", wait on exec.fifo
@@ -99,6 +100,8 @@ public static unsafe class ContainerInit
             else
                 RootfsSetup.PivotRoot(rootfs);
             if (slaveFd >= 0) ConsoleSetup.BindDevConsole(slaveFd);
+            // config.md "cwd": made inside the new root, before it may turn read-only (runc's order).
+            if (process != null) ProcessCwd.Create(process.Cwd);
             // config-linux.md "Sysctl": the container's /proc/sys, before readonlyPaths make it read-only.
             Sysctl.Apply(config);
             RootfsSetup.Finish(config);
@@ -114,14 +117,11 @@ public static unsafe class ContainerInit
 
             channel.Send(SyncChannel.Ready);
         }
-        catch (MyDockerException e)
+        catch (Exception e)
         {
-            TrySend(channel, SyncChannel.ErrorPrefix + e.Message);
-            return 1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TrySend(channel, SyncChannel.ErrorPrefix + "init: " + e.Message);
+            // Every failure, ours or not, reaches the runtime as one readable line (never a stack
+            // trace on the container's stdio): `create` prints it and cleans up.
+            TrySend(channel, SyncChannel.ErrorPrefix + (e is MyDockerException ? "" : "init: ") + ErrorText.Of(e));
             return 1;
         }
         channel.Dispose();
@@ -147,7 +147,7 @@ public static unsafe class ContainerInit
                 state.Status = "created";
                 HookRunner.RunAll("startContainer", startHooks, SpecJson.SerializeState(state));
             }
-            catch (MyDockerException e) { return report.Fail(e.Message); }
+            catch (Exception e) { return report.Fail(ErrorText.Of(e)); }
         }
         return UserProgram.Exec(config, path, slaveFd, report, seccomp);
     }
@@ -173,8 +173,9 @@ public static unsafe class ContainerInit
         }
     }
 
-    internal static void TrySend(SyncChannel channel, string line)
+    /// <summary>Sends a line if the runtime still listens; false when it could not be sent.</summary>
+    internal static bool TrySend(SyncChannel channel, string line)
     {
-        try { channel.Send(line); } catch (MyDockerException) { }
+        try { channel.Send(line); return true; } catch (MyDockerException) { return false; }
     }
 }

@@ -43,14 +43,9 @@ public static class ExecInit
             ProcessSecurity.BeforeIdentity(config, path);
             channel.Send(SyncChannel.Ready);
         }
-        catch (MyDockerException e)
+        catch (Exception e)
         {
-            ContainerInit.TrySend(channel, SyncChannel.ErrorPrefix + e.Message);
-            return 1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            ContainerInit.TrySend(channel, SyncChannel.ErrorPrefix + "exec: " + e.Message);
+            ContainerInit.TrySend(channel, SyncChannel.ErrorPrefix + (e is MyDockerException ? "" : "exec: ") + ErrorText.Of(e));
             return 1;
         }
         // The channel stays open (close-on-exec): the runtime sees it close when execve succeeds, or an error line.

@@ -45,7 +45,7 @@ public static class UserProgram
                 seccomp = null;
             }
             ProcessIdentity.Apply(process.User);
-            Directory.SetCurrentDirectory(process.Cwd);
+            ProcessCwd.Enter(process.Cwd);
             var env = process.Env ?? new List<string>();
             if (!env.Any(e => e.StartsWith("HOME=")))
                 env = [.. env, "HOME=" + ProcessIdentity.HomeOf(process.User.Uid)];
@@ -56,7 +56,6 @@ public static class UserProgram
             FinalExec.Exec(path, process.Args!, env, preserve, new RlimitPlan(process.Rlimits), seccomp, report);
             return 127; // not reached: FinalExec returns only by exiting
         }
-        catch (MyDockerException e) { return report.Fail(e.Message); }
-        catch (IOException e) { return report.Fail(e.Message); }
+        catch (Exception e) { return report.Fail(ErrorText.Of(e)); }
     }
 }

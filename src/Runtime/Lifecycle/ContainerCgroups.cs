@@ -14,5 +14,5 @@ public static class ContainerCgroups
             : null;
 
     public static ICgroupManager Require(ContainerRecord record, string verb) =>
-        Of(record) ?? throw new MyDockerException($"cannot {verb} container \"{record.Id}\": it has no cgroup");
+        Of(record) ?? throw new MyDockerException($"cannot {verb} container {ContainerId.Quote(record.Id)}: it has no cgroup");
 }

@@ -169,6 +169,10 @@ public static class CreateOperation
             throw new MyDockerException("config.json: process.args: must not be empty");
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path));
         if (!Directory.Exists(rootfs)) throw new MyDockerException($"config.json: root.path: {rootfs}: no such directory");
+        // The host's own "/" (given as is or through symlinks) cannot be pivoted away from (pivot_root
+        // fails with EBUSY), and would hand the whole host to the container: runc refuses it too.
+        if (RootfsSetup.RealPath(rootfs) == "/")
+            throw new MyDockerException($"config.json: root.path: {rootfs} resolves to the host's root \"/\"");
         config.Root.Path = rootfs;
 
         var namespaces = config.Linux?.Namespaces ?? new List<Namespace>();

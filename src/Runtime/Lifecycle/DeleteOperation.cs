@@ -35,11 +35,11 @@ public static class DeleteOperation
         string status = ContainerStatus.Probe(store, record);
         // runtime.md "delete": a container that is not stopped (created included) is refused without --force.
         if (status is not ContainerStatus.Stopped && !force)
-            throw new MyDockerException($"cannot delete container \"{id}\": it is {status} (stop it first, or use --force)");
+            throw new MyDockerException($"cannot delete container {ContainerId.Quote(id)}: it is {status} (stop it first, or use --force)");
         // A frozen process cannot act on SIGKILL: thaw first.
         if (status == ContainerStatus.Paused) ContainerCgroups.Of(record, warn)?.Thaw();
         if (status != ContainerStatus.Stopped && !ProcessHandle.KillAndWait(record, 10_000))
-            throw new MyDockerException($"cannot delete container \"{id}\": its process did not exit after SIGKILL");
+            throw new MyDockerException($"cannot delete container {ContainerId.Quote(id)}: its process did not exit after SIGKILL");
         var poststop = record.HasPoststopHooks ? PoststopHooks(store, id, warn) : null;
         // Also after a SIGKILL of the container: Destroy kills what is left in the cgroups, then rmdirs them.
         ContainerCgroups.Of(record, warn)?.Destroy();

@@ -59,7 +59,7 @@ public static class ExecOperation
         var record = store.Load(o.Id);
         string status = ContainerStatus.Probe(store, record);
         if (status is not (ContainerStatus.Created or ContainerStatus.Running))
-            throw new MyDockerException($"cannot exec in container \"{o.Id}\": it is {status}");
+            throw new MyDockerException($"cannot exec in container {ContainerId.Quote(o.Id)}: it is {status}");
         var config = store.LoadConfig(o.Id);
         config.Process = o.Process;
         if (o.Process.Args is not { Count: > 0 }) throw new MyDockerException("exec: process.args: must not be empty");
@@ -89,7 +89,7 @@ public static class ExecOperation
         {
             // The container's init must still be the process we recorded when we opened its namespaces.
             if (!ProcStat.IsAlive(record.Pid, record.PidStartTime))
-                throw new MyDockerException($"cannot exec in container \"{o.Id}\": it has stopped");
+                throw new MyDockerException($"cannot exec in container {ContainerId.Quote(o.Id)}: it has stopped");
             var (channel, initFd) = SyncChannel.CreatePair();
             using (channel)
             using (var fds = new InheritedFds())
@@ -176,7 +176,15 @@ public static class PidFile
     {
         string full = Path.GetFullPath(pidFile);
         string tmp = full + ".tmp";
-        File.WriteAllText(tmp, pid.ToString());
-        File.Move(tmp, full, overwrite: true);
+        try
+        {
+            File.WriteAllText(tmp, pid.ToString());
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Libc.Unlink(tmp); // a half-written temp file is not left behind (nothing to do if it was never made)
+            throw ErrorText.Wrap($"--pid-file {full}", e);
+        }
     }
 }

@@ -13,7 +13,7 @@ public static class KillOperation
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status is not (ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused))
-            throw new MyDockerException($"cannot kill container \"{id}\": it is {status}");
+            throw new MyDockerException($"cannot kill container {ContainerId.Quote(id)}: it is {status}");
         if (all)
         {
             // --all: every process of the container's cgroup (runc's kill --all), e.g. without a pid namespace.
@@ -21,7 +21,7 @@ public static class KillOperation
             return;
         }
         if (!ProcessHandle.TrySignal(record, signal, out int errno))
-            throw new MyDockerException($"cannot kill container \"{id}\": {Libc.StrError(errno)}", errno);
+            throw new MyDockerException($"cannot kill container {ContainerId.Quote(id)}: {Libc.StrError(errno)}", errno);
     }
 }
 

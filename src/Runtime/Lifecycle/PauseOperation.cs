@@ -12,7 +12,7 @@ public static class PauseOperation
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status != ContainerStatus.Running)
-            throw new MyDockerException($"cannot pause container \"{id}\": it is {status}, not running");
+            throw new MyDockerException($"cannot pause container {ContainerId.Quote(id)}: it is {status}, not running");
         ContainerCgroups.Require(record, "pause").Freeze();
     }
 
@@ -22,7 +22,7 @@ public static class PauseOperation
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         if (status != ContainerStatus.Paused)
-            throw new MyDockerException($"cannot resume container \"{id}\": it is {status}, not paused");
+            throw new MyDockerException($"cannot resume container {ContainerId.Quote(id)}: it is {status}, not paused");
         ContainerCgroups.Require(record, "resume").Thaw();
     }
 }

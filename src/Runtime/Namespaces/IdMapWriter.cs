@@ -38,14 +38,7 @@ public static class IdMapWriter
     private static void Write(string path, string content, string field)
     {
         if (content.Length == 0) return;
-        try
-        {
-            // One write() call: the kernel accepts a map only as a whole.
-            File.WriteAllText(path, content);
-        }
-        catch (IOException e)
-        {
-            throw new MyDockerException($"{field}: writing {path}: {e.Message}");
-        }
+        // One write() call: the kernel accepts a map only as a whole.
+        ErrorText.Io($"{field}: writing {path}", () => File.WriteAllText(path, content));
     }
 }

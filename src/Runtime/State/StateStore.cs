@@ -33,15 +33,17 @@ public sealed class StateStore
     public ContainerLock CreateLocked(string id)
     {
         string dir = DirOf(id);
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (File.Exists(Root)) throw new MyDockerException($"the state root {Root} (--root) is not a directory", Libc.ENOTDIR);
+        ErrorText.Io($"creating the state root {Root} (--root)",
+            () => Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
         if (Libc.MkdirRaw(dir, 0x1C0 /* 0700 */) < 0)
         {
-            if (Libc.LastErrno == Libc.EEXIST) throw new MyDockerException($"container \"{id}\" already exists");
+            if (Libc.LastErrno == Libc.EEXIST) throw new MyDockerException($"container {ContainerId.Quote(id)} already exists");
             throw Libc.Fail($"creating state directory {dir}");
         }
         // A `delete --force` may take the fresh, empty directory's lock first and remove it: it won.
         return ContainerLock.Acquire(dir)
-            ?? throw new MyDockerException($"container \"{id}\" was deleted while it was being created");
+            ?? throw new MyDockerException($"container {ContainerId.Quote(id)} was deleted while it was being created");
     }
 
     /// <summary>Waits for the container's lock; null when there is no such container (any more).</summary>
@@ -65,17 +67,18 @@ public sealed class StateStore
         }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"reading {file}", e); }
         try
         {
             return ContainerRecordJson.Read(json);
         }
         catch (JsonException e)
         {
-            throw new MyDockerException($"container \"{id}\": corrupt {file}: {e.Message}");
+            throw new MyDockerException($"container {ContainerId.Quote(id)}: corrupt {file}: {e.Message}");
         }
     }
 
-    public static MyDockerException NotFound(string id) => new($"container \"{id}\" does not exist");
+    public static MyDockerException NotFound(string id) => new($"container {ContainerId.Quote(id)} does not exist");
 
     /// <summary>Writes state.json atomically (temp file, fsync, rename), so readers never see half a file.</summary>
     public void Save(ContainerRecord record) =>
@@ -91,13 +94,14 @@ public sealed class StateStore
         try { json = File.ReadAllText(file); }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"reading {file}", e); }
         return SpecJson.DeserializeConfig(json, $"{id}/{ConfigFile}");
     }
 
     public IEnumerable<string> Ids()
     {
         if (!Directory.Exists(Root)) yield break;
-        foreach (string dir in Directory.EnumerateDirectories(Root).Order())
+        foreach (string dir in ErrorText.Io($"listing the state root {Root} (--root)", () => Directory.GetDirectories(Root)).Order())
         {
             string id = Path.GetFileName(dir);
             if (File.Exists(Path.Combine(dir, RecordFile))) yield return id;
@@ -110,6 +114,7 @@ public sealed class StateStore
         string dir = DirOf(id);
         try { Directory.Delete(dir, recursive: true); }
         catch (DirectoryNotFoundException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"removing {dir}", e); }
     }
 }
 
