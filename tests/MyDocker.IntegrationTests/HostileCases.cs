@@ -153,6 +153,8 @@ public static class HostileCases
             // ---- container IDs
             new("ID empty", b => b.Config(), b => ["create", "--bundle", b.Bundle, ""], 1, "mydocker: container ID must not be empty"),
             new("ID .", b => b.Config(), b => ["create", "--bundle", b.Bundle, "."], 1, "mydocker: invalid container ID \".\""),
+            new("ID with a newline", b => b.Config(), b => ["create", "--bundle", b.Bundle, b.Id + "\nx"], 1,
+                "mydocker: invalid container ID \"{id}\\nx\": only letters, digits and _+-. are allowed"),
             new("ID with a space", b => b.Config(), b => ["create", "--bundle", b.Bundle, b.Id + " x"], 1,
                 "mydocker: invalid container ID \"{id} x\": only letters, digits and _+-. are allowed"),
             new("ID not ASCII", b => b.Config(), b => ["create", "--bundle", b.Bundle, b.Id + "é"], 1,

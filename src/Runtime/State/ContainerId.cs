@@ -17,8 +17,25 @@ public static class ContainerId
         foreach (char c in id)
         {
             bool ok = char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '-' or '.';
-            if (!ok) throw new MyDockerException($"invalid container ID \"{id}\": only letters, digits and _+-. are allowed");
+            if (!ok) throw new MyDockerException($"invalid container ID \"{Printable(id)}\": only letters, digits and _+-. are allowed");
         }
         return id;
+    }
+
+    /// <summary>Control characters as \n, \t, \u0001: an error about an ID stays one line on the terminal.</summary>
+    private static string Printable(string id)
+    {
+        if (!id.Any(char.IsControl)) return id;
+        var sb = new System.Text.StringBuilder();
+        foreach (char c in id)
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        return sb.ToString();
     }
 }
