@@ -87,7 +87,8 @@ public static class ContainerRecordJson
                 case "id": r.Id = String(ref reader, name) ?? ""; break;
                 case "bundle": r.Bundle = String(ref reader, name) ?? ""; break;
                 case "rootfs": r.Rootfs = String(ref reader, name) ?? ""; break;
-                case "pid": r.Pid = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int pid) ? pid : throw Expected(name, "an integer"); break;
+                // Never negative: kill(2) reads -1 and below as "every process" and process groups.
+                case "pid": r.Pid = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int pid) && pid >= 0 ? pid : throw Expected(name, $"an integer from 0 to {int.MaxValue}"); break;
                 case "pidStartTime": r.PidStartTime = reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out ulong st) ? st : throw Expected(name, "an unsigned integer"); break;
                 case "created": r.Created = reader.TokenType == JsonTokenType.String && reader.TryGetDateTime(out var created) ? created : throw Expected(name, "an ISO 8601 date and time"); break;
                 case "owner": r.Owner = reader.TokenType == JsonTokenType.Number && reader.TryGetUInt32(out uint owner) ? owner : throw Expected(name, "an unsigned integer"); break;

@@ -43,23 +43,38 @@ public sealed class StateStore
 
     public ContainerRecord Load(string id)
     {
-        string file = Path.Combine(DirOf(id), RecordFile);
-        byte[] json;
+        var (file, json) = ReadRecordFile(id);
         try
         {
-            json = File.ReadAllBytes(file);
-        }
-        catch (FileNotFoundException) { throw NotFound(id); }
-        catch (DirectoryNotFoundException) { throw NotFound(id); }
-        try
-        {
-            return ContainerRecordJson.Read(json);
+            return CheckId(id, ContainerRecordJson.Read(json));
         }
         catch (JsonException e)
         {
-            throw new MyDockerException($"container \"{id}\": corrupt {file}: {e.Message}");
+            throw Corrupt(id, file, e.Message);
         }
     }
+
+    private (string File, byte[] Json) ReadRecordFile(string id)
+    {
+        string file = Path.Combine(DirOf(id), RecordFile);
+        try
+        {
+            return (file, File.ReadAllBytes(file));
+        }
+        catch (FileNotFoundException) { throw NotFound(id); }
+        catch (DirectoryNotFoundException) { throw NotFound(id); }
+    }
+
+    /// <summary>A record must be the one of its directory: one copied from another container would make us act on that one.</summary>
+    private static ContainerRecord CheckId(string id, ContainerRecord r)
+    {
+        if (r.Id.Length == 0) throw new JsonException("id: missing");
+        if (r.Id != id) throw new JsonException($"id: \"{r.Id}\", not \"{id}\"");
+        return r;
+    }
+
+    private static MyDockerException Corrupt(string id, string file, string problem) =>
+        new($"container \"{id}\": corrupt {file}: {problem}");
 
     public static MyDockerException NotFound(string id) => new($"container \"{id}\" does not exist");
 
