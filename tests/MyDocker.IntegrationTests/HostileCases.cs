@@ -205,8 +205,23 @@ public static class HostileCases
                 "mydocker: container \"{id}\": corrupt {state}/state.json: pid: expected an integer from 0 to {n}"),
             new("state dir without state.json", b => Directory.CreateDirectory(b.StateDir), b => ["state", b.Id], 1, "mydocker: container \"{id}\" does not exist"),
             new("delete --force of a state dir without state.json", b => Directory.CreateDirectory(b.StateDir), Delete, 0, "", After.Restored),
+            new("delete --force of a truncated state.json", b => b.FakeState(b.Record(0, 0)[..60]), Delete, 0,
+                "mydocker: warning: container \"{id}\": corrupt {state}/state.json: the JSON ends too early, after 60 bytes (truncated?); deleted with what could be read from it", After.Restored),
+            new("delete --force of a garbage state.json", b => b.FakeState("\u0001\u0002 garbage"), Delete, 0,
+                "mydocker: warning: container \"{id}\": corrupt {state}/state.json: invalid JSON at line 1, column 1; deleted with what could be read from it", After.Restored),
+            new("delete --force of a live container whose state.json lost its end", b =>
+                {
+                    b.CreateContainer();
+                    string text = File.ReadAllText(b.StateFile);
+                    File.WriteAllText(b.StateFile, text[..text.IndexOf(",\"mountsInHostNamespace\"", StringComparison.Ordinal)]);
+                }, Delete, 0, "mydocker: warning: container \"{id}\": corrupt {state}/state.json: the JSON ends too early, after {n} bytes (truncated?); deleted with what could be read from it", After.Restored),
             new("state of a live container with a garbage state.json changes nothing", b => { b.CreateContainer(); File.WriteAllText(b.StateFile, "garbage"); },
                 b => ["state", b.Id], 1, "mydocker: container \"{id}\": corrupt {state}/state.json: invalid JSON at line 1, column 1"),
+            new("delete --force of a state.json symlinked to a sentinel", b =>
+                {
+                    Directory.CreateDirectory(b.StateDir);
+                    File.CreateSymbolicLink(b.StateFile, Path.Combine(b.Outside, "sentinel"));
+                }, Delete, 0, "mydocker: warning: container \"{id}\": corrupt {state}/state.json: invalid JSON at line 1, column 1; deleted with what could be read from it", After.Restored),
             new("delete --force of a state dir symlinked to a directory of the host", b =>
                 {
                     File.CreateSymbolicLink(b.StateDir, b.Outside);

@@ -20,7 +20,9 @@ public static class DeleteOperation
             if (force) { store.Remove(id); return; }
             throw StateStore.NotFound(id);
         }
-        var record = store.Load(id);
+        // --force must get rid of a container whose state.json is corrupt too: with what can still be read of it.
+        string? corrupt = null;
+        var record = force ? store.LoadOrSalvage(id, out corrupt) : store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         // runtime.md "delete": a container that is not stopped (created included) is refused without --force.
         if (status is not ContainerStatus.Stopped && !force)
@@ -34,6 +36,7 @@ public static class DeleteOperation
         ContainerCgroups.Of(record, warn)?.Destroy();
         if (record.MountsInHostNamespace) Rootfs.HostNamespaceMounts.UnmountUnder(record.Rootfs);
         store.Remove(id);
+        if (corrupt != null) warn?.Invoke($"{corrupt}; deleted with what could be read from it");
         if (poststop != null)
             LifecycleHooks.RunWarnOnly("poststop", poststop, LifecycleHooks.StateJson(record, ContainerStatus.Stopped), warn ?? (_ => { }));
     }

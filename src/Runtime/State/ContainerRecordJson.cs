@@ -51,14 +51,28 @@ public static class ContainerRecordJson
         w.WriteEndArray();
     }
 
-    public static ContainerRecord Read(ReadOnlySpan<byte> json)
+    public static ContainerRecord Read(ReadOnlySpan<byte> json) => Read(json, new ContainerRecord());
+
+    /// <summary>
+    /// For `delete --force` of a corrupt file: the fields read before the first problem (each one is
+    /// set only once its whole value was read), nothing after it. Never throws.
+    /// </summary>
+    public static ContainerRecord Salvage(ReadOnlySpan<byte> json)
+    {
+        var r = new ContainerRecord();
+        try { Read(json, r); }
+        catch (JsonException) { }
+        return r;
+    }
+
+    private static ContainerRecord Read(ReadOnlySpan<byte> json, ContainerRecord r)
     {
         if (json.StartsWith("\uFEFF"u8)) json = json[3..];
         if (json.Trim(" \t\r\n"u8).IsEmpty) throw new JsonException("the file is empty");
         var reader = new Utf8JsonReader(json);
         try
         {
-            return ReadRecord(ref reader);
+            return ReadRecord(ref reader, r);
         }
         catch (JsonException e) when (e.LineNumber is long line && e.BytePositionInLine is long column)
         {
@@ -73,11 +87,10 @@ public static class ContainerRecordJson
         }
     }
 
-    private static ContainerRecord ReadRecord(ref Utf8JsonReader reader)
+    private static ContainerRecord ReadRecord(ref Utf8JsonReader reader, ContainerRecord r)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("expected a JSON object");
-        var r = new ContainerRecord();
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             string name = reader.GetString()!;

@@ -54,6 +54,27 @@ public sealed class StateStore
         }
     }
 
+    /// <summary>
+    /// For `delete --force`: the record, or when state.json is corrupt what could still be read from
+    /// it (see <see cref="ContainerRecordJson.Salvage"/>) and the problem. A record that names another
+    /// container is not trusted at all: its pid and cgroups are someone else's.
+    /// </summary>
+    public ContainerRecord LoadOrSalvage(string id, out string? problem)
+    {
+        var (file, json) = ReadRecordFile(id);
+        problem = null;
+        try
+        {
+            return CheckId(id, ContainerRecordJson.Read(json));
+        }
+        catch (JsonException e)
+        {
+            problem = Corrupt(id, file, e.Message).Message;
+            var partial = ContainerRecordJson.Salvage(json);
+            return partial.Id == id ? partial : new ContainerRecord { Id = id };
+        }
+    }
+
     private (string File, byte[] Json) ReadRecordFile(string id)
     {
         string file = Path.Combine(DirOf(id), RecordFile);
