@@ -217,6 +217,13 @@ public static class HostileCases
                 }, Delete, 0, "mydocker: warning: container \"{id}\": corrupt {state}/state.json: the JSON ends too early, after {n} bytes (truncated?); deleted with what could be read from it", After.Restored),
             new("state of a live container with a garbage state.json changes nothing", b => { b.CreateContainer(); File.WriteAllText(b.StateFile, "garbage"); },
                 b => ["state", b.Id], 1, "mydocker: container \"{id}\": corrupt {state}/state.json: invalid JSON at line 1, column 1"),
+            new("exec in a live container without config.json", b => { b.CreateContainer(); File.Delete(Path.Combine(b.StateDir, "config.json")); },
+                b => ["exec", b.Id, "true"], 1, "mydocker: container \"{id}\": {state}/config.json is missing"),
+            new("delete --force of a live container without config.json, with a poststop hook", b =>
+                {
+                    b.CreateContainer(c => c["hooks"] = new JsonObject { ["poststop"] = Arr(new JsonObject { ["path"] = "/bin/true" }) });
+                    File.Delete(Path.Combine(b.StateDir, "config.json"));
+                }, Delete, 0, "mydocker: warning: container \"{id}\": {state}/config.json is missing: poststop hooks not run", After.Restored),
             new("delete --force of a state.json symlinked to a sentinel", b =>
                 {
                     Directory.CreateDirectory(b.StateDir);

@@ -31,7 +31,7 @@ public static class DeleteOperation
         if (status == ContainerStatus.Paused) ContainerCgroups.Of(record, warn)?.Thaw();
         if (status != ContainerStatus.Stopped && !ProcessHandle.KillAndWait(record, 10_000))
             throw new MyDockerException($"cannot delete container \"{id}\": its process did not exit after SIGKILL");
-        var poststop = record.HasPoststopHooks ? store.LoadConfig(id).Hooks?.Poststop : null;
+        var poststop = record.HasPoststopHooks ? PoststopHooks(store, id, warn) : null;
         // Also after a SIGKILL of the container: Destroy kills what is left in the cgroups, then rmdirs them.
         ContainerCgroups.Of(record, warn)?.Destroy();
         if (record.MountsInHostNamespace) Rootfs.HostNamespaceMounts.UnmountUnder(record.Rootfs);
@@ -39,5 +39,19 @@ public static class DeleteOperation
         if (corrupt != null) warn?.Invoke($"{corrupt}; deleted with what could be read from it");
         if (poststop != null)
             LifecycleHooks.RunWarnOnly("poststop", poststop, LifecycleHooks.StateJson(record, ContainerStatus.Stopped), warn ?? (_ => { }));
+    }
+
+    /// <summary>config.md "poststop": a failing hook is only a warning, and so is a saved config that cannot be read: the container is deleted anyway.</summary>
+    private static List<Spec.Model.Hook>? PoststopHooks(StateStore store, string id, Action<string>? warn)
+    {
+        try
+        {
+            return store.LoadConfig(id).Hooks?.Poststop;
+        }
+        catch (MyDockerException e)
+        {
+            warn?.Invoke($"{e.Message}: poststop hooks not run");
+            return null;
+        }
     }
 }

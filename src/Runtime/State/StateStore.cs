@@ -116,8 +116,12 @@ public sealed class StateStore
         string file = Path.Combine(DirOf(id), ConfigFile);
         string json;
         try { json = File.ReadAllText(file); }
-        catch (FileNotFoundException) { throw NotFound(id); }
-        catch (DirectoryNotFoundException) { throw NotFound(id); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The container exists (state.json is there) but its saved config is gone: say so, not "does not exist".
+            if (Exists(id)) throw new MyDockerException($"container \"{id}\": {file} is missing");
+            throw NotFound(id);
+        }
         return SpecJson.DeserializeConfig(json, $"{id}/{ConfigFile}");
     }
 
