@@ -51,6 +51,8 @@ public static class HostileCases
                 "mydocker: config.json: invalid JSON at line 1, column {n}: unexpected character '}'"),
             new("config not UTF-8", b => { b.Config(c => c["ociVersion"] = "1.0.X"); b.RawConfig(Encoding.UTF8.GetBytes(b.ConfigText()).Select(x => x == (byte)'X' ? (byte)0xFF : x).ToArray()); }, Create, 1,
                 "mydocker: config.json: ociVersion: \"1.0.\uFFFD\" is not a SemVer version such as 1.2.0"),
+            Text("config 10 MB of nesting", new string('[', 5_000_000) + new string(']', 5_000_000),
+                "mydocker: config.json: invalid JSON at line 1, column 65: nested deeper than 64 levels"),
             new("config duplicate key, the last one counts", b => { b.Config(c => c["hostname"] = "DUP"); b.RawConfig(b.ConfigText().Replace("\"hostname\":\"DUP\"", "\"hostname\":\"ok\",\"hostname\":5")); }, Create, 1,
                 "mydocker: config.json: hostname: expected a string"),
 
