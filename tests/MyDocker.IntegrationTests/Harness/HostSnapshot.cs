@@ -31,9 +31,9 @@ public sealed class HostWatch
 /// A snapshot of what a runtime could leave behind or change on the host:
 ///  - mounts: /proc/self/mountinfo (mount point, root, type, source, options; not the mount ids);
 ///  - cgroups: every directory of every cgroup hierarchy whose path contains a marker;
-///  - processes: pid, start time and cmdline of each process whose cmdline, environment, cgroup,
-///    root or cwd mentions a marker (a container's init carries its bundle in its environment, its
-///    user program has the rootfs as root and the container's cgroup);
+///  - processes: pid, start time, zombie or not, and cmdline of each process whose cmdline,
+///    environment, cgroup, root or cwd mentions a marker (a container's init carries its bundle in
+///    its environment, its user program has the rootfs as root and the container's cgroup);
 ///  - zombies: processes in state Z whose parent is this test process (nobody reaped them);
 ///  - fds: what this test process has open (a leaked pipe or socket shows up here);
 ///  - files: trees (listed, with hashes) and sentinel files (hashed).
@@ -222,7 +222,9 @@ public sealed class HostSnapshot
             if (!ours) continue;
             var stat = Stat(pid);
             if (stat == null) continue; // gone while we looked
-            yield return $"{pid} (start {stat.Value.StartTime}, state {stat.Value.State}) {(cmdline.Length > 0 ? cmdline : "[" + stat.Value.Comm + "]")}";
+            // Not the state letter (R or S at random), only whether it is a zombie: nobody reaped it.
+            string zombie = stat.Value.State == 'Z' ? " zombie" : "";
+            yield return $"{pid} (start {stat.Value.StartTime}){zombie} {(cmdline.Length > 0 ? cmdline : "[" + stat.Value.Comm + "]")}";
         }
     }
 
