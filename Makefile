@@ -39,6 +39,12 @@ run: deps build install rootfs
 test: deps build
 	sh scripts/run-tests.sh
 
+# The soak (SOAK_CYCLES create/start/exec/kill/delete cycles, default 1000) and fault-injection tests:
+# minutes long, so not part of `make test`. Ends with "N passed, M failed".
+.PHONY: test-faults
+test-faults: build
+	sh scripts/run-fault-tests.sh
+
 # Performance against runc (and crun where it can run): one run, a table in bench/results/latest.md.
 # Not part of `make test`; how to read it: docs/PERFORMANCE.md.
 .PHONY: bench bench-smoke

@@ -474,6 +474,28 @@ public sealed class V1ManagerTests : IDisposable
     }
 
     [Fact]
+    public void A_recorded_path_that_climbs_to_the_hierarchy_root_is_left_alone()
+    {
+        // A forged state.json: "<pids>/other/.." is the root cgroup, which holds every process of a host.
+        using var victim = System.Diagnostics.Process.Start("sleep", "1000");
+        try
+        {
+            string pids = fs.V1Mount("pids");
+            File.WriteAllText(Path.Combine(pids, "cgroup.procs"), $"{victim.Id}\n");
+            Directory.CreateDirectory(Path.Combine(pids, "other"));
+            var m = CgroupManager.Open("c1", new Linux(), [pids + "/other/.."], null, fs.Layout, fs, warnings.Add);
+            m.Destroy();
+            Assert.False(victim.WaitForExit(100), "delete killed a process of the hierarchy's root cgroup");
+            Assert.Equal([$"cgroup directory {pids}/other/.. is in no cgroup hierarchy of this host: left alone"], warnings);
+        }
+        finally
+        {
+            victim.Kill();
+            victim.WaitForExit();
+        }
+    }
+
+    [Fact]
     public void Update_writes_only_what_it_is_given()
     {
         var m = Manager();

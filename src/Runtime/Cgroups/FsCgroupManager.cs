@@ -75,12 +75,14 @@ public sealed class FsCgroupManager : ICgroupManager
         if (paths != null)
         {
             // From a record: the directories are known; find which hierarchy each is in.
-            foreach (string p in paths)
+            foreach (string recorded in paths)
             {
+                // ".." resolved first: "<mount>/x/.." is the hierarchy's root, every process of the host (a forged state.json).
+                string p = Path.GetFullPath(recorded);
                 var h = layout.V1.FirstOrDefault(x => IsUnder(p, x.MountPoint));
                 if (h != null) _v1.Add((h, p));
                 else if (layout.UnifiedMountPoint != null && IsUnder(p, layout.UnifiedMountPoint)) _v2 = p;
-                else _warn($"cgroup directory {p} is in no cgroup hierarchy of this host: left alone");
+                else _warn($"cgroup directory {recorded} is in no cgroup hierarchy of this host: left alone");
             }
             _created.AddRange(createdPaths ?? []);
             AddOwnedParents();

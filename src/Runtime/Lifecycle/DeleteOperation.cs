@@ -31,7 +31,9 @@ public static class DeleteOperation
             if (force) { store.Remove(id); return; }
             throw StateStore.NotFound(id);
         }
-        var record = store.Load(id);
+        // --force must get rid of a container whose state.json is corrupt too: with what can still be read of it.
+        string? corrupt = null;
+        var record = force ? store.LoadOrSalvage(id, out corrupt) : store.Load(id);
         string status = ContainerStatus.Probe(store, record);
         // runtime.md "delete": a container that is not stopped (created included) is refused without --force.
         if (status is not ContainerStatus.Stopped && !force)
@@ -45,17 +47,21 @@ public static class DeleteOperation
         ContainerCgroups.Of(record, warn)?.Destroy();
         if (record.MountsInHostNamespace) Rootfs.HostNamespaceMounts.UnmountMadeSince(record.Rootfs, record.HostMountsBefore);
         store.Remove(id);
+        if (corrupt != null) warn($"{corrupt}; deleted with what could be read from it");
         if (poststop != null)
             LifecycleHooks.RunWarnOnly("poststop", poststop, LifecycleHooks.StateJson(record, ContainerStatus.Stopped), warn);
     }
 
-    /// <summary>The saved config's poststop hooks; a saved config that is gone or broken must not stop the clean-up.</summary>
-    private static List<Hook>? PoststopHooks(StateStore store, string id, Action<string> warn)
+    /// <summary>config.md "poststop": a failing hook is only a warning, and so is a saved config that cannot be read: the container is deleted anyway.</summary>
+    private static List<Spec.Model.Hook>? PoststopHooks(StateStore store, string id, Action<string>? warn)
     {
-        try { return store.LoadConfig(id).Hooks?.Poststop; }
+        try
+        {
+            return store.LoadConfig(id).Hooks?.Poststop;
+        }
         catch (MyDockerException e)
         {
-            warn($"poststop hooks not run: {e.Message}");
+            warn?.Invoke($"{e.Message}: poststop hooks not run");
             return null;
         }
     }

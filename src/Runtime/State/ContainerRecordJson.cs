@@ -52,14 +52,28 @@ public static class ContainerRecordJson
         w.WriteEndArray();
     }
 
-    public static ContainerRecord Read(ReadOnlySpan<byte> json)
+    public static ContainerRecord Read(ReadOnlySpan<byte> json) => Read(json, new ContainerRecord());
+
+    /// <summary>
+    /// For `delete --force` of a corrupt file: the fields read before the first problem (each one is
+    /// set only once its whole value was read), nothing after it. Never throws.
+    /// </summary>
+    public static ContainerRecord Salvage(ReadOnlySpan<byte> json)
+    {
+        var r = new ContainerRecord();
+        try { Read(json, r); }
+        catch (JsonException) { }
+        return r;
+    }
+
+    private static ContainerRecord Read(ReadOnlySpan<byte> json, ContainerRecord r)
     {
         if (json.StartsWith("\uFEFF"u8)) json = json[3..];
         if (json.Trim(" \t\r\n"u8).IsEmpty) throw new JsonException("the file is empty");
         var reader = new Utf8JsonReader(json);
         try
         {
-            return ReadRecord(ref reader);
+            return ReadRecord(ref reader, r);
         }
         catch (JsonException e) when (e.LineNumber is long line && e.BytePositionInLine is long column)
         {
@@ -74,11 +88,10 @@ public static class ContainerRecordJson
         }
     }
 
-    private static ContainerRecord ReadRecord(ref Utf8JsonReader reader)
+    private static ContainerRecord ReadRecord(ref Utf8JsonReader reader, ContainerRecord r)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("expected a JSON object");
-        var r = new ContainerRecord();
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             string name = reader.GetString()!;
@@ -88,7 +101,8 @@ public static class ContainerRecordJson
                 case "id": r.Id = String(ref reader, name) ?? ""; break;
                 case "bundle": r.Bundle = String(ref reader, name) ?? ""; break;
                 case "rootfs": r.Rootfs = String(ref reader, name) ?? ""; break;
-                case "pid": r.Pid = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int pid) ? pid : throw Expected(name, "an integer"); break;
+                // Never negative: kill(2) reads -1 and below as "every process" and process groups.
+                case "pid": r.Pid = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int pid) && pid >= 0 ? pid : throw Expected(name, $"an integer from 0 to {int.MaxValue}"); break;
                 case "pidStartTime": r.PidStartTime = reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out ulong st) ? st : throw Expected(name, "an unsigned integer"); break;
                 case "created": r.Created = reader.TokenType == JsonTokenType.String && reader.TryGetDateTime(out var created) ? created : throw Expected(name, "an ISO 8601 date and time"); break;
                 case "owner": r.Owner = reader.TokenType == JsonTokenType.Number && reader.TryGetUInt32(out uint owner) ? owner : throw Expected(name, "an unsigned integer"); break;

@@ -59,24 +59,60 @@ public sealed class StateStore
 
     public ContainerRecord Load(string id)
     {
-        string file = Path.Combine(DirOf(id), RecordFile);
-        byte[] json;
+        var (file, json) = ReadRecordFile(id);
         try
         {
-            json = File.ReadAllBytes(file);
+            return CheckId(id, ContainerRecordJson.Read(json));
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(id, file, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// For `delete --force`: the record, or when state.json is corrupt what could still be read from
+    /// it (see <see cref="ContainerRecordJson.Salvage"/>) and the problem. A record that names another
+    /// container is not trusted at all: its pid and cgroups are someone else's.
+    /// </summary>
+    public ContainerRecord LoadOrSalvage(string id, out string? problem)
+    {
+        var (file, json) = ReadRecordFile(id);
+        problem = null;
+        try
+        {
+            return CheckId(id, ContainerRecordJson.Read(json));
+        }
+        catch (JsonException e)
+        {
+            problem = Corrupt(id, file, e.Message).Message;
+            var partial = ContainerRecordJson.Salvage(json);
+            return partial.Id == id ? partial : new ContainerRecord { Id = id };
+        }
+    }
+
+    private (string File, byte[] Json) ReadRecordFile(string id)
+    {
+        string file = Path.Combine(DirOf(id), RecordFile);
+        try
+        {
+            return (file, File.ReadAllBytes(file));
         }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"reading {file}", e); }
-        try
-        {
-            return ContainerRecordJson.Read(json);
-        }
-        catch (JsonException e)
-        {
-            throw new MyDockerException($"container {ContainerId.Quote(id)}: corrupt {file}: {e.Message}");
-        }
     }
+
+    /// <summary>A record must be the one of its directory: one copied from another container would make us act on that one.</summary>
+    private static ContainerRecord CheckId(string id, ContainerRecord r)
+    {
+        if (r.Id.Length == 0) throw new JsonException("id: missing");
+        if (r.Id != id) throw new JsonException($"id: {ContainerId.Quote(r.Id)}, not {ContainerId.Quote(id)}");
+        return r;
+    }
+
+    private static MyDockerException Corrupt(string id, string file, string problem) =>
+        new($"container {ContainerId.Quote(id)}: corrupt {file}: {problem}");
 
     public static MyDockerException NotFound(string id) => new($"container {ContainerId.Quote(id)} does not exist");
 
@@ -92,8 +128,12 @@ public sealed class StateStore
         string file = Path.Combine(DirOf(id), ConfigFile);
         string json;
         try { json = File.ReadAllText(file); }
-        catch (FileNotFoundException) { throw NotFound(id); }
-        catch (DirectoryNotFoundException) { throw NotFound(id); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The container exists (state.json is there) but its saved config is gone: say so, not "does not exist".
+            if (Exists(id)) throw new MyDockerException($"container {ContainerId.Quote(id)}: {file} is missing");
+            throw NotFound(id);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"reading {file}", e); }
         return SpecJson.DeserializeConfig(json, $"{id}/{ConfigFile}");
     }

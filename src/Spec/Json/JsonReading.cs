@@ -20,6 +20,9 @@ internal static class JsonReading
         AllowTrailingCommas = false,
     };
 
+    /// <summary>JsonDocumentOptions.MaxDepth's default (Options leaves it at 0, which means this).</summary>
+    private const int MaxDepth = 64;
+
     public static T Read<T>(string json, JsonKind<T> kind, string documentName)
     {
         if (json.Length > 0 && json[0] == '\uFEFF') json = json[1..]; // a UTF-8 byte order mark
@@ -69,6 +72,10 @@ internal static class JsonReading
             return "a trailing comma is not allowed";
         if (reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal))
             return "unexpected end of data (an object or array is not closed)";
+        // 10 MB of "[[[[..." stops at the reader's depth limit; the character there is not the problem.
+        if (reason.StartsWith("ArrayDepthTooLarge", StringComparison.Ordinal) || reason.StartsWith("ObjectDepthTooLarge", StringComparison.Ordinal)
+            || reason.Contains("maximum configured depth", StringComparison.Ordinal))
+            return $"nested deeper than {MaxDepth} levels";
         if (reason.Length == 0 || LooksLikeResourceKey(reason))
             return DescribePosition(json, line, bytePositionInLine);
         return reason.TrimEnd('.');

@@ -81,8 +81,11 @@ public sealed class ContainerRecordJsonTests
     [InlineData("{\"id\":\"c2\",\"bundle\":\"/tmp/rtch", "the JSON ends too early, after 30 bytes (truncated?)")]
     [InlineData("{\"id\":\"c2\",", "the JSON ends too early, after 11 bytes (truncated?)")]
     [InlineData("{\"id\":\"c2\"}\n{", "invalid JSON at line 2, column 1")]
-    [InlineData("{\"id\":\"c2\",\n\"pid\":\"x\"}", "pid: expected an integer")]
-    [InlineData("{\"pid\":4294967296}", "pid: expected an integer")]
+    [InlineData("{\"id\":\"c2\",\n\"pid\":\"x\"}", "pid: expected an integer from 0 to 2147483647")]
+    [InlineData("{\"pid\":4294967296}", "pid: expected an integer from 0 to 2147483647")]
+    [InlineData("{\"id\":\"c2\",\"pid\":-1}", "pid: expected an integer from 0 to 2147483647")]
+    [InlineData("{}", "id: missing")]
+    [InlineData("{\"id\":\"c3\",\"pid\":1}", "id: \"c3\", not \"c2\"")]
     [InlineData("{\"created\":\"yesterday\"}", "created: expected an ISO 8601 date and time")]
     [InlineData("{\"hasProcess\":1}", "hasProcess: expected true or false")]
     [InlineData("{\"cgroupPaths\":[\"/a\",null]}", "cgroupPaths: expected an array of strings")]
@@ -97,6 +100,48 @@ public sealed class ContainerRecordJsonTests
             File.WriteAllText(Path.Combine(root, "c2", StateStore.RecordFile), json);
             var e = Assert.Throws<MyDockerException>(() => store.Load("c2"));
             Assert.Equal($"container \"c2\": corrupt {Path.Combine(root, "c2", "state.json")}: {message}", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Salvage_keeps_the_fields_read_before_the_problem_and_nothing_after()
+    {
+        string full = Encoding.UTF8.GetString(Data("state-6b0411f-full.json"));
+        // Cut inside cgroupCreatedPaths: everything before it was read whole, that array was not.
+        var cut = ContainerRecordJson.Salvage(Encoding.UTF8.GetBytes(full[..(full.IndexOf("\"cgroupCreatedPaths\"", StringComparison.Ordinal) + 30)]));
+        Assert.Equal("c1", cut.Id);
+        Assert.Equal(6152, cut.Pid);
+        Assert.Equal(910218UL, cut.PidStartTime);
+        Assert.Equal(10, cut.CgroupPaths!.Length);
+        Assert.Null(cut.CgroupCreatedPaths);
+
+        var typed = ContainerRecordJson.Salvage("{\"id\":\"c1\",\"pid\":\"6152\",\"pidStartTime\":1}"u8);
+        Assert.Equal("c1", typed.Id);
+        Assert.Equal(0, typed.Pid);
+        Assert.Equal(0UL, typed.PidStartTime);
+
+        Assert.Equal("", ContainerRecordJson.Salvage("garbage"u8).Id);
+        Assert.Equal("", ContainerRecordJson.Salvage(""u8).Id);
+    }
+
+    [Fact]
+    public void Salvage_does_not_trust_a_record_of_another_container()
+    {
+        string root = Directory.CreateTempSubdirectory("mydocker-state-").FullName;
+        try
+        {
+            var store = new StateStore(root);
+            store.CreateDir("c2");
+            File.WriteAllText(Path.Combine(root, "c2", StateStore.RecordFile), "{\"id\":\"c3\",\"pid\":1234,\"pidStartTime\":5,\"cgroupPaths\":[\"/x\"]}");
+            var r = store.LoadOrSalvage("c2", out string? problem);
+            Assert.Equal($"container \"c2\": corrupt {Path.Combine(root, "c2", "state.json")}: id: \"c3\", not \"c2\"", problem);
+            Assert.Equal("c2", r.Id);
+            Assert.Equal(0, r.Pid);
+            Assert.Null(r.CgroupPaths);
         }
         finally
         {

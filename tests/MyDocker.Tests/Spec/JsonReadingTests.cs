@@ -27,6 +27,16 @@ public class JsonReadingTests
     }
 
     [Fact]
+    public void TooDeepNestingIsNamedInBothForms()
+    {
+        Assert.Equal("nested deeper than 64 levels", JsonReading.SyntaxReason("ArrayDepthTooLarge, 64 LineNumber: 0 | BytePositionInLine: 64.", new string('[', 100), 0, 64));
+        Assert.Equal("nested deeper than 64 levels",
+            JsonReading.SyntaxReason("The maximum configured depth of 64 has been exceeded. Cannot read next JSON object. LineNumber: 0 | BytePositionInLine: 64.", "", 0, 64));
+        var e = Assert.Throws<MyDockerException>(() => ConfigLoader.Parse(new string('[', 100_000) + new string(']', 100_000)));
+        Assert.Equal("config.json: invalid JSON at line 1, column 65: nested deeper than 64 levels", e.Message);
+    }
+
+    [Fact]
     public void EnglishMessagesAreKeptWithoutTheirPositionSuffix()
     {
         Assert.Equal("'}' is an invalid start of a value",

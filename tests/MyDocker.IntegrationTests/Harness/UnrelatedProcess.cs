@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace MyDocker.IntegrationTests.Harness;
+
+/// <summary>
+/// A live process that has nothing to do with any container: a `sleep` started by the test, run
+/// through a symlink whose path is in its cmdline (so a <see cref="HostSnapshot"/> marked with
+/// <paramref name="dir"/> sees it). Tests point stale or forged state at it (its pid with another
+/// start time, a cgroup it is in) and then check that the runtime never signalled it.
+/// </summary>
+public sealed class UnrelatedProcess : IDisposable
+{
+    private readonly Process _process;
+    public int Pid => _process.Id;
+    /// <summary>Field 22 of /proc/PID/stat, as the runtime records it for its own processes.</summary>
+    public ulong StartTime { get; }
+    public string Path { get; }
+
+    public UnrelatedProcess(string dir)
+    {
+        Path = System.IO.Path.Combine(dir, "unrelated-sleep");
+        File.CreateSymbolicLink(Path, "/bin/sleep");
+        _process = Process.Start(new ProcessStartInfo(Path, "100000") { UseShellExecute = false })!;
+        StartTime = HostSnapshot.Stat(Pid)?.StartTime ?? throw new InvalidOperationException("the unrelated sleep died at once");
+    }
+
+    /// <summary>Alive, and still the very process we started (same start time), not a zombie.</summary>
+    public bool IsAlive => HostSnapshot.Stat(Pid) is { } st && st.StartTime == StartTime && st.State is not ('Z' or 'X');
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill();
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}
