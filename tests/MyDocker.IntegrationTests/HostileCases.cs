@@ -153,17 +153,17 @@ public static class HostileCases
                 }, Create, 1, "mydocker: mounts[6]: destination /evil/newdir escapes the rootfs through symlink /evil"),
 
             // ---- container IDs
-            new("ID empty", b => b.Config(), b => ["create", "--bundle", b.Bundle, ""], 1, "mydocker: container ID must not be empty"),
-            new("ID .", b => b.Config(), b => ["create", "--bundle", b.Bundle, "."], 1, "mydocker: invalid container ID \".\""),
+            new("ID empty", b => b.Config(), b => ["create", "--bundle", b.Bundle, ""], 1, "mydocker: container ID must not be empty: use 1 to 255 letters, digits and _+-. (not \".\" or \"..\")"),
+            new("ID .", b => b.Config(), b => ["create", "--bundle", b.Bundle, "."], 1, "mydocker: invalid container ID \".\": use 1 to 255 letters, digits and _+-. (not \".\" or \"..\")"),
             new("ID with a newline", b => b.Config(), b => ["create", "--bundle", b.Bundle, b.Id + "\nx"], 1,
-                "mydocker: invalid container ID \"{id}\\nx\": only letters, digits and _+-. are allowed"),
+                "mydocker: invalid container ID \"{id}\\x0ax\": use 1 to 255 letters, digits and _+-. (not \".\" or \"..\")"),
             new("ID with a space", b => b.Config(), b => ["create", "--bundle", b.Bundle, b.Id + " x"], 1,
-                "mydocker: invalid container ID \"{id} x\": only letters, digits and _+-. are allowed"),
+                "mydocker: invalid container ID \"{id} x\": use 1 to 255 letters, digits and _+-. (not \".\" or \"..\")"),
             new("ID not ASCII", b => b.Config(), b => ["create", "--bundle", b.Bundle, b.Id + "é"], 1,
-                "mydocker: invalid container ID \"{id}é\": only letters, digits and _+-. are allowed"),
-            new("ID of state with a slash", null, b => ["state", "a/" + b.Id], 1, "mydocker: invalid container ID \"a/{id}\": only letters, digits and _+-. are allowed"),
+                "mydocker: invalid container ID \"{id}é\": use 1 to 255 letters, digits and _+-. (not \".\" or \"..\")"),
+            new("ID of state with a slash", null, b => ["state", "a/" + b.Id], 1, "mydocker: invalid container ID \"a/{id}\": use 1 to 255 letters, digits and _+-. (not \".\" or \"..\")"),
             new("ID of delete --force climbing out", null, b => ["delete", "--force", "../" + Path.GetFileName(b.Dir)], 1,
-                "mydocker: invalid container ID \"../{dirname}\": only letters, digits and _+-. are allowed"),
+                "mydocker: invalid container ID \"../{dirname}\": use 1 to 255 letters, digits and _+-. (not \".\" or \"..\")"),
 
             // ---- command lines
             new("unknown verb", null, b => ["frobnicate", b.Id], 1, "mydocker: unknown command \"frobnicate\" (see mydocker help)"),

@@ -22,6 +22,17 @@ public sealed class UnrelatedProcess : IDisposable
         File.CreateSymbolicLink(Path, "/bin/sleep");
         _process = Process.Start(new ProcessStartInfo(Path, "100000") { UseShellExecute = false })!;
         StartTime = HostSnapshot.Stat(Pid)?.StartTime ?? throw new InvalidOperationException("the unrelated sleep died at once");
+        // Seen once under load: a snapshot right after Start did not list it yet. Wait until its
+        // cmdline is the sleep's, so every snapshot a test takes sees the same process.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!CmdlineShowsPath() && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        if (!CmdlineShowsPath()) throw new InvalidOperationException($"the unrelated sleep {Pid} does not show {Path} in its cmdline");
+    }
+
+    private bool CmdlineShowsPath()
+    {
+        try { return File.ReadAllText($"/proc/{Pid}/cmdline").Contains(Path, StringComparison.Ordinal); }
+        catch (IOException) { return false; }
     }
 
     /// <summary>Alive, and still the very process we started (same start time), not a zombie.</summary>
