@@ -149,7 +149,8 @@ public static class CreateOperation
     }
 
     /// <summary>What create needs beyond a valid config: a rootfs on disk, a process, a mount namespace, id maps.</summary>
-    private static void CheckRunnable(Config config, string bundle)
+    /// <remarks>Internal, not private: fuzz/MyDocker.Fuzz runs it on every config.json the validator accepts.</remarks>
+    internal static void CheckRunnable(Config config, string bundle)
     {
         HostSupport.Check(config);
         Security.Sysctl.CheckHostNetwork(config);
