@@ -1,0 +1,49 @@
+using MyDocker.Runtime.Lifecycle;
+using MyDocker.Spec;
+using MyDocker.Tests.Support;
+
+namespace MyDocker.Tests;
+
+/// <summary>
+/// What the fuzzer (fuzz/, `make fuzz`) found. Each file of Data/fuzz/config/ is a config.json that once
+/// crashed `create` (an exception other than MyDockerException) or made it print an error of more than
+/// one line; the afl-fuzz inputs are kept byte for byte as afl-fuzz wrote them. Each must now be
+/// rejected as `create` rejects a config: ConfigLoader.Load, then CreateOperation.CheckRunnable, ending
+/// in the one line below ({bundle} stands for the bundle directory).
+/// </summary>
+public sealed class FuzzFindingsTests : IDisposable
+{
+    private const string UnpairedSurrogate = "invalid \\u escape (an unpaired UTF-16 surrogate)";
+
+    public static readonly TheoryData<string, string> Configs = new()
+    {
+        // afl-fuzz: InvalidOperationException from System.Text.Json when a name or a string has a lone
+        // "\ud800" (JsonDocument.Parse accepts it; reading it as a .NET string throws).
+        { "surrogate-in-a-name.json", $"config.json: a property name: {UnpairedSurrogate}" },
+        { "surrogate-in-a-string.json", $"config.json: linux.personality.domain: {UnpairedSurrogate}" },
+    };
+
+    private readonly string _bundle = Directory.CreateTempSubdirectory("mydocker-test-fuzz-").FullName;
+
+    public FuzzFindingsTests() => Directory.CreateDirectory(Path.Combine(_bundle, "rootfs"));
+
+    public void Dispose() => Directory.Delete(_bundle, recursive: true);
+
+    private static string File(string name) => RepoRoot.Combine("tests", "MyDocker.Tests", "Data", "fuzz", "config", name);
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void A_config_the_fuzzer_found_is_rejected_with_one_line(string name, string expected)
+    {
+        System.IO.File.Copy(File(name), Path.Combine(_bundle, ConfigLoader.FileName));
+        var e = Assert.Throws<MyDockerException>(() => CreateOperation.CheckRunnable(ConfigLoader.Load(_bundle), _bundle));
+        Assert.Equal(expected.Replace("{bundle}", _bundle), e.Message);
+    }
+
+    [Fact]
+    public void Every_file_of_the_findings_is_tested()
+    {
+        var files = Directory.GetFiles(Path.GetDirectoryName(File("x"))!).Select(Path.GetFileName).Order();
+        Assert.Equal(Configs.Select(row => (string)row[0]).Order(), files);
+    }
+}
