@@ -1,5 +1,6 @@
 using MyDocker.Runtime.Lifecycle;
 using MyDocker.Spec;
+using MyDocker.Spec.Model;
 using MyDocker.Tests.Support;
 
 namespace MyDocker.Tests;
@@ -21,6 +22,12 @@ public sealed class FuzzFindingsTests : IDisposable
         // "\ud800" (JsonDocument.Parse accepts it; reading it as a .NET string throws).
         { "surrogate-in-a-name.json", $"config.json: a property name: {UnpairedSurrogate}" },
         { "surrogate-in-a-string.json", $"config.json: linux.personality.domain: {UnpairedSurrogate}" },
+        // afl-fuzz: a newline or carriage return of the input inside the message split it into lines.
+        { "newline-in-a-clock-name.json", "config.json: linux.timeOffsets['monot\\nic']: unknown clock (expected monotonic or boottime)" },
+        { "newline-in-a-sysctl-key.json", "config.json: linux.sysctl['nor\\u007F.som\uFFFD\\u007F\uFFFD\uFFFD\\ndogs']: expected a string" },
+        { "newline-in-oci-version.json", $"config.json: ociVersion: \"1.0.\\n0\" is not a SemVer version such as {SpecVersion.Current}" },
+        { "newline-in-root-path.json", "config.json: root.path: {bundle}/r\\nootfs: no such directory" },
+        { "carriage-return-in-a-host-sysctl.json", "linux.sysctl: \"net.ipv4.ip_forw\\rd\" needs a network namespace that is not the host's (/proc/self/ns/net is the host's): refusing to change it for the host" },
     };
 
     private readonly string _bundle = Directory.CreateTempSubdirectory("mydocker-test-fuzz-").FullName;

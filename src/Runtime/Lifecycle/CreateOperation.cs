@@ -158,7 +158,7 @@ public static class CreateOperation
         if (config.Process is { } process && (process.Args == null || process.Args.Count == 0))
             throw new MyDockerException("config.json: process.args: must not be empty");
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path));
-        if (!Directory.Exists(rootfs)) throw new MyDockerException($"config.json: root.path: {rootfs}: no such directory");
+        if (!Directory.Exists(rootfs)) throw new MyDockerException($"config.json: root.path: {MessageText.Escape(rootfs)}: no such directory");
         config.Root.Path = rootfs;
 
         var namespaces = config.Linux?.Namespaces ?? new List<Namespace>();
