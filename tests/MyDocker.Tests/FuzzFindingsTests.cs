@@ -28,6 +28,12 @@ public sealed class FuzzFindingsTests : IDisposable
         { "newline-in-oci-version.json", $"config.json: ociVersion: \"1.0.\\n0\" is not a SemVer version such as {SpecVersion.Current}" },
         { "newline-in-root-path.json", "config.json: root.path: {bundle}/r\\nootfs: no such directory" },
         { "carriage-return-in-a-host-sysctl.json", "linux.sysctl: \"net.ipv4.ip_forw\\rd\" needs a network namespace that is not the host's (/proc/self/ns/net is the host's): refusing to change it for the host" },
+        // Found while fixing the above, by reading the code the fuzzer pointed at (the fuzz target crashes on them too):
+        // ArgumentException from Path.GetFullPath on a NUL in root.path,
+        { "nul-in-root-path.json", "config.json: root.path: \"root\\u0000fs\" contains a NUL character" },
+        // and "$" in a .NET regex also matches before a final newline, so these passed the validator.
+        { "newline-after-oci-version.json", $"config.json: ociVersion: \"2.0.0\\n\" is not a SemVer version such as {SpecVersion.Current}" },
+        { "newline-after-page-size.json", "config.json: linux.resources.hugepageLimits[0].pageSize: must be a size such as 2MB or 1GB, got \"2MB\\n\"" },
     };
 
     private readonly string _bundle = Directory.CreateTempSubdirectory("mydocker-test-fuzz-").FullName;
