@@ -55,3 +55,9 @@ bench: build
 # a hang), the figures mean little. Writes bench/results/smoke.md.
 bench-smoke: build
 	BENCH_ITERATIONS=3 BENCH_WARMUP=1 BENCH_OUT=bench/results/smoke.md timeout 600 bash bench/bench.sh
+
+# The readers of config.json and state.json under afl-fuzz (SharpFuzz), FUZZ_SECONDS each (default 120);
+# fails if a crash is found. Not part of `make test`; how to read it: fuzz/README.md.
+.PHONY: fuzz
+fuzz:
+	sh fuzz/fuzz.sh

@@ -160,7 +160,8 @@ public static class CreateOperation
     }
 
     /// <summary>What create needs beyond a valid config: a rootfs on disk, a process, a mount namespace, id maps.</summary>
-    private static void CheckRunnable(Config config, string bundle)
+    /// <remarks>Internal, not private: fuzz/MyDocker.Fuzz runs it on every config.json the validator accepts.</remarks>
+    internal static void CheckRunnable(Config config, string bundle)
     {
         HostSupport.Check(config);
         Security.Sysctl.CheckHostNetwork(config);
@@ -168,11 +169,11 @@ public static class CreateOperation
         if (config.Process is { } process && (process.Args == null || process.Args.Count == 0))
             throw new MyDockerException("config.json: process.args: must not be empty");
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path));
-        if (!Directory.Exists(rootfs)) throw new MyDockerException($"config.json: root.path: {rootfs}: no such directory");
+        if (!Directory.Exists(rootfs)) throw new MyDockerException($"config.json: root.path: {MessageText.Escape(rootfs)}: no such directory");
         // The host's own "/" (given as is or through symlinks) cannot be pivoted away from (pivot_root
         // fails with EBUSY), and would hand the whole host to the container: runc refuses it too.
         if (RootfsSetup.RealPath(rootfs) == "/")
-            throw new MyDockerException($"config.json: root.path: {rootfs} resolves to the host's root \"/\"");
+            throw new MyDockerException($"config.json: root.path: {MessageText.Escape(rootfs)} resolves to the host's root \"/\"");
         config.Root.Path = rootfs;
 
         var namespaces = config.Linux?.Namespaces ?? new List<Namespace>();

@@ -137,11 +137,11 @@ public static unsafe class Sysctl
         if (Libc.StatxPath(path, out var joined) < 0 || Libc.StatxPath(hostNetNs, out var host) < 0) return; // the join itself reports it
         if (joined.Ino == host.Ino && joined.DevMajor == host.DevMajor && joined.DevMinor == host.DevMinor)
             throw new MyDockerException(
-                $"linux.sysctl: {Quote(key)} needs a network namespace that is not the host's ({path} is the host's): refusing to change it for the host");
+                $"linux.sysctl: {Quote(key)} needs a network namespace that is not the host's ({MessageText.Escape(path)} is the host's): refusing to change it for the host");
     }
 
     private static HashSet<string> NamespaceTypes(Config config) =>
         config.Linux?.Namespaces?.Select(n => n.Type).ToHashSet() ?? [];
 
-    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    private static string Quote(string s) => MessageText.Quote(s.Replace("\\", "\\\\").Replace("\"", "\\\""));
 }

@@ -14,8 +14,10 @@ internal static class JsonPath
     /// <summary>parent + property (or dictionary key): "process" + "args" = "process.args".</summary>
     internal static string Property(string parent, string name)
     {
-        if (name.Length == 0 || name.IndexOfAny(Special) >= 0)
-            return $"{parent}['{name}']";
+        // A control character is escaped (the message stays one line), and makes the bracket form too.
+        string shown = MessageText.Escape(name);
+        if (name.Length == 0 || name.IndexOfAny(Special) >= 0 || shown != name)
+            return $"{parent}['{shown}']";
         return parent.Length == 0 ? name : $"{parent}.{name}";
     }
 

@@ -49,6 +49,52 @@ internal static class JsonReading
             {
                 throw new MyDockerException($"{documentName}: {e.Message}", e);
             }
+            catch (InvalidOperationException e) when (UnpairedSurrogate(document.RootElement, "") is { } where)
+            {
+                throw new MyDockerException($"{documentName}: {where}invalid \\u escape (an unpaired UTF-16 surrogate)", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the first string or property name with a lone surrogate escape ("\ud800") is, as "path: "
+    /// ("" at the top, "path: a property name: " for a name), or null if there is none. JsonDocument.Parse
+    /// accepts such escapes; reading the text as a .NET string throws InvalidOperationException.
+    /// </summary>
+    internal static string? UnpairedSurrogate(JsonElement element, string path)
+    {
+        string at = path.Length == 0 ? "" : path + ": ";
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Decodes(() => element.GetString()) ? null : at;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in element.EnumerateArray())
+                    if (UnpairedSurrogate(item, JsonPath.Index(path, i++)) is { } found) return found;
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Decodes(() => property.Name)) return at + "a property name: ";
+                    if (UnpairedSurrogate(property.Value, JsonPath.Property(path, property.Name)) is { } found) return found;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Decodes(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

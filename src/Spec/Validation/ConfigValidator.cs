@@ -43,6 +43,7 @@ public static partial class ConfigValidator
     }
 
     // ociVersion: SemVer 2.0.0, and a 1.x version (later minors only add optional fields).
+    // The pattern ends in \z, not $: $ also matches before a final newline, and "1.0.0\n" is not SemVer.
     private static void CheckVersion(string? version, Problems problems)
     {
         if (string.IsNullOrEmpty(version))
@@ -53,13 +54,15 @@ public static partial class ConfigValidator
             problems.Add("ociVersion", $"unsupported version {version} (this runtime implements 1.x)");
     }
 
-    [GeneratedRegex(@"^(?<major>0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$")]
+    [GeneratedRegex(@"^(?<major>0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\z")]
     private static partial Regex SemVer();
 
-    // root: required on Linux; root.path absolute or relative to the bundle, but not empty.
+    // root: required on Linux; root.path absolute or relative to the bundle, but not empty, and a path
+    // the kernel can take (a NUL would end it early; .NET's Path methods refuse it with an exception).
     private static void CheckRoot(Root? root, Problems problems)
     {
         if (root is null) problems.Add("root", "is required");
+        else if (root.Path.Contains('\0')) problems.Add("root.path", $"{Problems.Quote(root.Path)} contains a NUL character");
         else problems.NotEmpty(root.Path, "root.path");
     }
 

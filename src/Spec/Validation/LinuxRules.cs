@@ -126,6 +126,6 @@ internal static partial class LinuxRules
                     problems.Add(JsonPath.Property("linux.resources.rdma", device), "needs hcaHandles or hcaObjects");
     }
 
-    [GeneratedRegex("^[1-9][0-9]*[KMG]B$")]
+    [GeneratedRegex(@"^[1-9][0-9]*[KMG]B\z")] // \z: $ would also accept "2MB\n"
     private static partial Regex PageSize();
 }

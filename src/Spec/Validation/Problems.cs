@@ -51,5 +51,5 @@ internal sealed class Problems
         else if (!names.Contains(value)) Add(path, $"unknown {what} {Quote(value)} (expected one of {string.Join(", ", names)})");
     }
 
-    public static string Quote(string value) => "\"" + value + "\"";
+    public static string Quote(string value) => MessageText.Quote(value);
 }
