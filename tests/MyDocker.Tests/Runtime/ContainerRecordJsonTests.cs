@@ -135,7 +135,7 @@ public sealed class ContainerRecordJsonTests
         try
         {
             var store = new StateStore(root);
-            store.CreateDir("c2");
+            store.CreateLocked("c2").Dispose();
             File.WriteAllText(Path.Combine(root, "c2", StateStore.RecordFile), "{\"id\":\"c3\",\"pid\":1234,\"pidStartTime\":5,\"cgroupPaths\":[\"/x\"]}");
             var r = store.LoadOrSalvage("c2", out string? problem);
             Assert.Equal($"container \"c2\": corrupt {Path.Combine(root, "c2", "state.json")}: id: \"c3\", not \"c2\"", problem);
