@@ -59,7 +59,7 @@ measure_run() {
   fi
 }
 
-# (f) `run` of the same container in the host's pid namespace (init runs from a sealed copy).
+# (f) `run` of the same container in the host's pid namespace (init runs from a sealed view of the binary).
 measure_run_hostpid() {
   local n=$1 id=$PREFIX-h$2-$1 t0
   now; t0=$NOW
@@ -255,7 +255,7 @@ report() {
   [[ ${FAILED["concurrent mydocker"]:-0} -eq 0 ]] || conc_ok="**no**"
   echo "$line | 0 | $conc_ok |"
   row "(d) \`state\` of a created container" state ms 0.5
-  row "(f) \`run\` /bin/true in the host's pid namespace (init from a sealed copy)" run.hostpid ms 0.6
+  row "(f) \`run\` /bin/true in the host's pid namespace (init from a sealed view of the binary)" run.hostpid ms 0.6
   row "(e) peak RSS of \`state\`" rss.state MiB 1.0
   row "(e) peak RSS of \`create\`" rss.create MiB 1.0
   row "(e) peak RSS of \`run\`" rss.run MiB 1.0
