@@ -1,5 +1,6 @@
 using System.Text;
 using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Process;
 using MyDocker.Runtime.Lifecycle;
 using MyDocker.Spec;
 using MyDocker.Spec.Model;
@@ -32,10 +33,6 @@ public static unsafe class HookRunner
         int* pipe = stackalloc int[2];
         byte* actions = stackalloc byte[Libc.SpawnFileActionsSize];
         byte* attr = stackalloc byte[Libc.SpawnAttrSize];
-        // Every bit set, glibc's own signals 32 and 33 included: its posix_spawn leaves those ignored otherwise.
-        ulong* allSignals = stackalloc ulong[Libc.SigSetULongs];
-        ulong* noSignals = stackalloc ulong[Libc.SigSetULongs];
-        for (int k = 0; k < Libc.SigSetULongs; k++) { allSignals[k] = ulong.MaxValue; noSignals[k] = 0; }
         Libc.Check(Libc.Pipe2(pipe, Libc.O_CLOEXEC), "pipe2");
         int pid = 0;
         try
@@ -43,10 +40,8 @@ public static unsafe class HookRunner
             Libc.PosixSpawnFileActionsInit(actions);
             Libc.PosixSpawnFileActionsAddDup2(actions, pipe[0], 0);
             Libc.PosixSpawnAttrInit(attr);
-            Libc.PosixSpawnAttrSetFlags(attr, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK);
+            SpawnSignals.ResetIn(attr, Libc.POSIX_SPAWN_SETPGROUP);
             Libc.PosixSpawnAttrSetPGroup(attr, 0); // a new group, its id the hook's pid
-            Libc.PosixSpawnAttrSetSigDefault(attr, allSignals);
-            Libc.PosixSpawnAttrSetSigMask(attr, noSignals);
             int err = Libc.PosixSpawn(&pid, native.String(hook.Path), actions, attr, native.Array(args), native.Array(env));
             Libc.PosixSpawnAttrDestroy(attr);
             Libc.PosixSpawnFileActionsDestroy(actions);

@@ -29,6 +29,7 @@ public static unsafe class HostCommand
         using var native = new NativeStrings();
         int* pipe = stackalloc int[2];
         byte* actions = stackalloc byte[Libc.SpawnFileActionsSize];
+        byte* attr = stackalloc byte[Libc.SpawnAttrSize];
         Libc.Check(Libc.Pipe2(pipe, Libc.O_CLOEXEC), "pipe2");
         int pid = 0;
         try
@@ -37,7 +38,10 @@ public static unsafe class HostCommand
             {
                 Libc.PosixSpawnFileActionsInit(actions);
                 Libc.PosixSpawnFileActionsAddDup2(actions, pipe[1], 1);
-                int err = Libc.PosixSpawnP(&pid, native.String(program), actions, null, native.Array(argv), native.Array(env));
+                Libc.PosixSpawnAttrInit(attr);
+                SpawnSignals.ResetIn(attr); // not .NET's ignored SIGPIPE
+                int err = Libc.PosixSpawnP(&pid, native.String(program), actions, attr, native.Array(argv), native.Array(env));
+                Libc.PosixSpawnAttrDestroy(attr);
                 Libc.PosixSpawnFileActionsDestroy(actions);
                 if (err != 0) throw new MyDockerException($"{what}: {Libc.StrError(err)}", err);
             }

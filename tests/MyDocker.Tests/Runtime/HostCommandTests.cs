@@ -49,4 +49,12 @@ public sealed class HostCommandTests
         var e = Assert.Throws<MyDockerException>(() => HostCommand.Run("mydocker-no-such-program", [], "cannot run it"));
         Assert.Equal("cannot run it: No such file or directory", e.Message);
     }
+
+    [Fact]
+    public void The_program_starts_with_default_signals_and_an_empty_mask()
+    {
+        // The test host, like mydocker, is a .NET process that ignores SIGPIPE: the program must not inherit that.
+        var r = HostCommand.Run("sh", ["-c", "grep -E '^Sig(Ign|Blk):' /proc/self/status"], "sh");
+        Assert.Equal("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", r.Stdout);
+    }
 }
