@@ -53,7 +53,7 @@ public static class DeleteOperation
     }
 
     /// <summary>config.md "poststop": a failing hook is only a warning, and so is a saved config that cannot be read: the container is deleted anyway.</summary>
-    private static List<Spec.Model.Hook>? PoststopHooks(StateStore store, string id, Action<string>? warn)
+    private static List<Hook>? PoststopHooks(StateStore store, string id, Action<string> warn)
     {
         try
         {
@@ -61,7 +61,7 @@ public static class DeleteOperation
         }
         catch (MyDockerException e)
         {
-            warn?.Invoke($"{e.Message}: poststop hooks not run");
+            warn($"{e.Message}: poststop hooks not run");
             return null;
         }
     }

@@ -169,22 +169,19 @@ public static class ExecOperation
     }
 }
 
-/// <summary>--pid-file: written whole through a temp file and rename, as engines read it at any moment.</summary>
+/// <summary>--pid-file: written whole through a temp file and rename (AtomicFile), as engines read it at any moment.</summary>
 public static class PidFile
 {
     public static void Write(string pidFile, int pid)
     {
         string full = Path.GetFullPath(pidFile);
-        string tmp = full + ".tmp";
         try
         {
-            File.WriteAllText(tmp, pid.ToString());
-            File.Move(tmp, full, overwrite: true);
+            AtomicFile.Write(full, System.Text.Encoding.ASCII.GetBytes(pid.ToString()), durable: false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (MyDockerException e)
         {
-            Libc.Unlink(tmp); // a half-written temp file is not left behind (nothing to do if it was never made)
-            throw ErrorText.Wrap($"--pid-file {full}", e);
+            throw new MyDockerException($"--pid-file {full}: {Libc.StrError(e.Errno)}", e.Errno);
         }
     }
 }

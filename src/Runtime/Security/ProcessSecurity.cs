@@ -74,7 +74,9 @@ public static unsafe class ProcessSecurity
     /// </summary>
     public static void DebugNotes(Spec.Model.Process? process, Action<string> debug)
     {
-        if (process?.Capabilities is not { } caps) return;
+        // Most configs (ours, Docker's) have no ambient set: then nothing to say, and no need to read
+        // /proc/sys/kernel/cap_last_cap on every create.
+        if (process?.Capabilities is not { Ambient.Count: > 0 } caps) return;
         foreach (string note in CapabilityPlan.AmbientLeftOut(caps, CapabilityNames.LastCap())) debug(note);
     }
 

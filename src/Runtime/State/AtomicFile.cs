@@ -6,11 +6,12 @@ namespace MyDocker.Runtime.State;
 /// Writes a whole file so that a reader sees the old content or the new one, never a part: write a
 /// temporary file beside it, fsync it, rename it over the old one (rename(2) is atomic within a
 /// directory). Without the fsync a crash right after the rename could leave an empty file on disk
-/// file systems; on tmpfs (/run) it costs nothing.
+/// file systems; on tmpfs (/run) it costs nothing. A file that means nothing after a reboot (a pid
+/// file, which may live on a disk) skips it (durable: false).
 /// </summary>
 public static unsafe class AtomicFile
 {
-    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    public static void Write(string path, ReadOnlySpan<byte> bytes, bool durable = true)
     {
         string tmp = path + ".tmp";
         int fd = Libc.Open(tmp, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC | Libc.O_CLOEXEC, 0x1A4 /* 0644 */);
@@ -28,7 +29,7 @@ public static unsafe class AtomicFile
                     off += (int)n;
                 }
             }
-            if (Libc.Fsync(fd) < 0) throw Libc.Fail($"fsync {tmp}");
+            if (durable && Libc.Fsync(fd) < 0) throw Libc.Fail($"fsync {tmp}");
         }
         catch
         {
