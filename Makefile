@@ -1,5 +1,5 @@
 # MyDocker: build, install, example rootfs, tests.
-# `sudo make run` = deps + build + rootfs + an interactive container; `sudo make test` = everything the tests need, then the tests.
+# As root: `make run` = deps + build + rootfs + an interactive container; `make test` = everything the tests need, then the tests.
 
 PREFIX   ?= /usr/local
 OUT      := out
