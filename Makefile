@@ -33,7 +33,7 @@ bundles/example/rootfs/bin/busybox:
 
 # The main job: everything from a fresh machine to an interactive shell in a container.
 run: deps build install rootfs
-	mydocker run --bundle bundles/example demo-$$$$
+	mydocker run --bundle bundles/example-net demo-$$$$
 
 # Every test: unit tests, then real containers (as root). Ends with "N passed, M failed".
 test: deps build

@@ -31,6 +31,7 @@ public static class CommandTable
             "ps" => PsCommand.Run(ctx),
             "events" => EventsCommand.Run(ctx),
             "update" => UpdateCommand.Run(ctx),
+            "hook" => HookCommand.Run(ctx),
             _ => throw new MyDockerException($"unknown command \"{verb}\" (see mydocker help)"),
         };
     }

@@ -23,7 +23,8 @@ public static class HelpCommand
           update    change a running container's resource limits
           features  print what this runtime supports (runtime-spec features.md)
           list      list the containers under --root
-          spec      write a default config.json
+          spec      write a default config.json (--net slirp4netns: with a network)
+          hook      hook programs for config.json (hook slirp4netns: a network through slirp4netns)
           version   print the version
 
         global options:

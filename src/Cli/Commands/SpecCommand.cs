@@ -1,15 +1,24 @@
 using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Network;
+using MyDocker.Runtime.Process;
 using MyDocker.Spec;
 
 namespace MyDocker.Cli;
 
-/// <summary>`mydocker spec [--rootless] [--bundle DIR]`: write a default config.json, like `runc spec`.</summary>
+/// <summary>
+/// `mydocker spec [--rootless] [--bundle DIR] [--net none|slirp4netns [--publish P]...]`: write a default
+/// config.json, like `runc spec`. With --net slirp4netns the container also gets a network: this
+/// binary's slirp4netns hook under createRuntime and poststop, and /etc/resolv.conf bound from a
+/// file the bundle holds (SlirpBundle).
+/// </summary>
 public static class SpecCommand
 {
     public static int Run(CommandContext ctx)
     {
         bool rootless = false;
         string bundle = ".";
+        string net = "none";
+        var slirp = new SlirpOptions();
         var a = ctx.Args;
         while (!a.AtEnd)
         {
@@ -19,12 +28,23 @@ public static class SpecCommand
             {
                 case "rootless": rootless = true; break;
                 case "b" or "bundle": bundle = a.FlagValue(name, v); break;
+                case "net": net = a.FlagValue(name, v); break;
+                case "p" or "publish": slirp.Publish.Add(PortMapping.Parse(a.FlagValue(name, v))); break;
                 default: throw new MyDockerException($"spec: unknown flag --{name}");
             }
         }
+        if (net is not ("none" or "slirp4netns")) throw new MyDockerException($"spec: --net {MessageText.Quote(net)}: use none or slirp4netns");
+        if (net == "none" && slirp.Publish.Count > 0) throw new MyDockerException("spec: --publish needs --net slirp4netns");
+        if (net == "slirp4netns" && rootless) throw new MyDockerException("spec: --net slirp4netns is not supported with --rootless yet");
         string file = Path.Combine(bundle, ConfigLoader.FileName);
         if (File.Exists(file)) throw new MyDockerException($"spec: {file} already exists (remove it first)");
         var config = DefaultSpec.Create(rootless, Libc.GetUid(), Libc.GetGid());
+        if (net == "slirp4netns")
+        {
+            SlirpBundle.AddNetwork(config, MydockerBinary.SelfPath(), slirp);
+            string resolv = Path.Combine(bundle, SlirpBundle.ResolvConfFile);
+            ErrorText.Io($"spec: writing {resolv}", () => File.WriteAllText(resolv, SlirpBundle.ResolvConf));
+        }
         ErrorText.Io($"spec: writing {file}", () => File.WriteAllText(file, SpecJson.SerializeConfig(config) + "\n"));
         return 0;
     }

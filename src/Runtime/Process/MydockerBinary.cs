@@ -31,6 +31,9 @@ public static unsafe class MydockerBinary
     /// <summary>A sealed view of the binary; <paramref name="spareDir"/> is any directory of ours (overlayfs needs a second layer).</summary>
     public static int Sealed(string spareDir) => SealedOverlay(spareDir) is int fd and >= 0 ? fd : SealedCopy();
 
+    /// <summary>Where this binary is, to start it again as a helper process (the slirp4netns watcher).</summary>
+    public static string SelfPath() => Environment.ProcessPath ?? "/proc/self/exe";
+
     public static int OpenSelf()
     {
         int fd = Libc.Open("/proc/self/exe", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
