@@ -76,6 +76,26 @@ public sealed class NetworkTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
+    public void A_container_with_a_user_namespace_gets_the_same_network()
+    {
+        // slirp4netns joins the container's user namespace too (its owner), to create tap0 there.
+        string bundle = NetBundle(["sh", "-c", "ip -4 addr show tap0; cat /proc/self/uid_map"]);
+        string file = Path.Combine(bundle, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        config["linux"]!["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
+        config["linux"]!["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+        config["linux"]!["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+        var mounts = config["mounts"]!.AsArray();
+        foreach (var m in mounts.Where(m => (string?)m!["destination"] == "/sys/fs/cgroup").ToList()) mounts.Remove(m);
+        File.WriteAllText(file, config.ToJsonString());
+
+        var r = rt.Mydocker("run", "--bundle", bundle, NewId());
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("inet 10.0.2.100/24", r.Stdout);
+        Assert.Matches(@"\s0\s+100000\s+65536", r.Stdout);
+    }
+
+    [Fact]
     public void A_server_in_the_container_answers_on_the_published_host_port_and_delete_leaves_nothing()
     {
         string id = NewId();
