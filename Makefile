@@ -4,6 +4,7 @@
 PREFIX   ?= /usr/local
 OUT      := out
 BIN      := $(OUT)/mydocker
+ENGINE   := $(OUT)/mydocker-engine
 COMMIT   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DOTNET   ?= dotnet
 
@@ -11,14 +12,17 @@ DOTNET   ?= dotnet
 
 all: build
 
-# NativeAOT single binary; the build fails on any warning (TreatWarningsAsErrors), AOT/trim ones included.
+# Two NativeAOT binaries: the runtime `mydocker`, and the engine `mydocker-engine` that `mydocker daemon|
+# container|image` runs (docs/ENGINE.md). The build fails on any warning, AOT/trim ones included.
 build:
 	$(DOTNET) publish src/Cli/MyDocker.Cli.csproj -c Release -r linux-x64 -o $(OUT) -p:SourceRevisionId=$(COMMIT) -nologo -v:q
+	$(DOTNET) publish src/Engine/MyDocker.Engine.csproj -c Release -r linux-x64 -o $(OUT) -p:SourceRevisionId=$(COMMIT) -nologo -v:q
 	@rm -f $(OUT)/*.dbg
-	@ls -la $(BIN)
+	@ls -la $(BIN) $(ENGINE)
 
 install: build
 	install -m 0755 $(BIN) $(PREFIX)/bin/mydocker
+	install -m 0755 $(ENGINE) $(PREFIX)/bin/mydocker-engine
 
 clean:
 	rm -rf $(OUT) src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -10,6 +10,7 @@ public static class CommandTable
         if (global.ShowVersion) return VersionCommand.Run();
         if (args.AtEnd || global.ShowHelp) return HelpCommand.Run();
         string verb = args.Next();
+        if (EngineLauncher.IsEngineVerb(verb)) return EngineLauncher.Exec(verb, args.Rest());
         var ctx = new CommandContext(global, args, log);
         return verb switch
         {

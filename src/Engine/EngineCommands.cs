@@ -1,0 +1,18 @@
+using MyDocker.Spec;
+
+namespace MyDocker.Engine;
+
+/// <summary>The verbs of `mydocker-engine`: daemon, container, image, and the internal monitor.</summary>
+public static class EngineCommands
+{
+    public static int Run(string[] argv)
+    {
+        if (argv.Length == 0) throw new MyDockerException("usage: mydocker daemon|container|image ...");
+        string verb = argv[0];
+        string[] rest = argv[1..];
+        return verb switch
+        {
+            _ => throw new MyDockerException($"unknown command \"{MessageText.Escape(verb)}\" (see mydocker help)"),
+        };
+    }
+}
