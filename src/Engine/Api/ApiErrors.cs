@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using MyDocker.Spec;
+
+namespace MyDocker.Engine.Api;
+
+/// <summary>
+/// The one place exceptions become HTTP answers: Docker's {"message": "..."} with the status the
+/// exception carries (<see cref="ApiException"/>), 400 for a body that is not the JSON asked for, 500
+/// for anything else (a runtime failure carries the runtime's own line). The daemon's log gets the
+/// same line. Nothing else in Api/ writes an error body.
+/// </summary>
+public static class ApiErrors
+{
+    public static async Task Handle(HttpContext ctx, RequestDelegate next)
+    {
+        try
+        {
+            await next(ctx);
+        }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            var (status, message) = Classify(e);
+            ctx.Items[ErrorItem] = message;
+            await Write(ctx, status, message);
+        }
+    }
+
+    public const string ErrorItem = "mydocker.error";
+
+    public static (int Status, string Message) Classify(Exception e) => e switch
+    {
+        ApiException a => (a.Status, a.Message),
+        JsonException j => (400, $"invalid JSON in the request body: {ErrorText.Of(j)}"),
+        BadHttpRequestException b => (b.StatusCode, b.Message),
+        _ => (500, ErrorText.Of(e)),
+    };
+
+    public static Task Write(HttpContext ctx, int status, string message)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        return ctx.Response.WriteAsync(JsonSerializer.Serialize(new ErrorBody(message), EngineJson.Default.ErrorBody) + "\n");
+    }
+}
+
+public sealed record ErrorBody(string Message);

@@ -1,0 +1,60 @@
+using MyDocker.Engine.Api;
+using MyDocker.Engine.Daemon;
+
+namespace MyDocker.Engine;
+
+/// <summary>The daemon's parts, made once at start-up and handed to every endpoint group.</summary>
+public sealed class EngineContext
+{
+    public EngineContext(DaemonOptions options, EngineLog log)
+    {
+        Options = options;
+        Log = log;
+    }
+
+    public DaemonOptions Options { get; }
+    public EngineLog Log { get; }
+
+    public InfoBody Info()
+    {
+        var info = new InfoBody
+        {
+            ID = Environment.MachineName,
+            DockerRootDir = Options.DataRoot,
+            KernelVersion = SystemEndpoints.KernelVersion(),
+            OperatingSystem = OsName(),
+            Architecture = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant() == "x64" ? "x86_64" : "aarch64",
+            NCPU = Environment.ProcessorCount,
+            MemTotal = MemTotal(),
+            Name = Environment.MachineName,
+            ServerVersion = EngineInfo.Version,
+            CgroupVersion = Directory.Exists("/sys/fs/cgroup/memory") ? "1" : "2",
+            Runtimes = { ["mydocker"] = new RuntimeBody { Path = Options.Runtime } },
+            SecurityOptions = ["name=seccomp,profile=default", "name=userns"],
+        };
+        return info;
+    }
+
+    private static string OsName()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/etc/os-release"))
+                if (line.StartsWith("PRETTY_NAME=", StringComparison.Ordinal)) return line[12..].Trim('"');
+        }
+        catch (IOException) { }
+        return "Linux";
+    }
+
+    private static long MemTotal()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException) { }
+        return 0;
+    }
+}
