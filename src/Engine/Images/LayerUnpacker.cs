@@ -207,7 +207,7 @@ public static unsafe class LayerUnpacker
             try { targetParts = CleanName(target); }
             catch (MyDockerException e) { throw new MyDockerException($"hard link target {MessageText.Quote(target)}: {e.Message}"); }
             if (targetParts.Length == 0) throw new MyDockerException("hard link to the layer root");
-            int targetParent = OpenDirectory(targetParts[..^1], create: false, what: $"hard link target {MessageText.Quote(target)}");
+            int targetParent = OpenDirectory(targetParts[..^1], create: false, what: $"hard link target {MessageText.Quote(target)}: parent");
             try
             {
                 // flags 0: if the target is a symlink, the new name is a link to that symlink, not to what it names.
@@ -254,15 +254,16 @@ public static unsafe class LayerUnpacker
                     next = OpenAt(dir, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
                 }
                 int errno = LastErrno;
+                // O_NOFOLLOW|O_DIRECTORY on a symlink fails with ENOTDIR (or ELOOP): lstat says which it was.
+                bool isSymlink = next < 0 && errno is ENOTDIR or ELOOP && IsSymlink(dir, parts[i]);
                 Close(dir);
                 if (next < 0)
                 {
                     string path = MessageText.Quote(string.Join('/', parts[..(i + 1)]));
                     throw errno switch
                     {
-                        // O_NOFOLLOW on a symlink: ELOOP (ENOTDIR with O_DIRECTORY on some kernels).
-                        ELOOP => new MyDockerException($"{what} {path} is a symbolic link: refusing to follow it"),
-                        ENOTDIR => new MyDockerException($"{what} {path} is not a directory (or is a symbolic link): refusing to follow it"),
+                        _ when isSymlink => new MyDockerException($"{what} {path} is a symbolic link: refusing to follow it"),
+                        ENOTDIR or ELOOP => new MyDockerException($"{what} {path} is not a directory"),
                         ENOENT => new MyDockerException($"{what} {path} does not exist", errno),
                         _ => new MyDockerException($"{what} {path}: {StrError(errno)}", errno),
                     };
@@ -270,6 +271,12 @@ public static unsafe class LayerUnpacker
                 dir = next;
             }
             return dir;
+        }
+
+        private static bool IsSymlink(int dir, string name)
+        {
+            StatxBuf st;
+            return Statx(dir, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &st) == 0 && st.IsSymlink;
         }
 
         /// <summary>
