@@ -12,6 +12,7 @@ public static class EngineCommands
         string[] rest = argv[1..];
         return verb switch
         {
+            "monitor" => Monitor.MonitorCommand.Run(rest),
             _ => throw new MyDockerException($"unknown command \"{MessageText.Escape(verb)}\" (see mydocker help)"),
         };
     }
