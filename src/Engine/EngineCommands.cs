@@ -13,6 +13,7 @@ public static class EngineCommands
         return verb switch
         {
             "daemon" => Daemon.DaemonHost.Run(rest),
+            "monitor" => Monitor.MonitorCommand.Run(rest),
             _ => throw new MyDockerException($"unknown command \"{MessageText.Escape(verb)}\" (see mydocker help)"),
         };
     }

@@ -1,0 +1,134 @@
+using System.Collections;
+using System.Text;
+using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Process;
+using MyDocker.Runtime.State;
+using MyDocker.Spec;
+
+namespace MyDocker.Engine.Monitor;
+
+/// <summary>
+/// `mydocker-engine monitor ...`: the per-container monitor (podman's conmon, containerd's shim).
+/// It runs `mydocker create` (or `exec --detach`), holds the container's stdio or pty master, writes
+/// the log, serves attach connections, and writes the exit code down, so the container does not
+/// depend on the daemon: the daemon may die and come back, the monitor carries on.
+///
+/// Started by MonitorLauncher with stdio on /dev/null and fd 3 the write end of a status pipe, on
+/// which it reports one line: "ok PID" (the process's pid) or "error MESSAGE".
+///
+/// Two stages, the way conmon double-forks: the first spawns the second (in a new session) and exits
+/// at once, so the monitor is never the daemon's child and the daemon has no zombie to reap later;
+/// the orphaned monitor is adopted by init (or the nearest subreaper), which reaps it.
+/// </summary>
+public static unsafe class MonitorCommand
+{
+    private const int StatusFd = 3;
+
+    public static int Run(string[] args)
+    {
+        var o = MonitorOptions.Parse(args);
+        if (Libc.Fcntl(StatusFd, Libc.F_GETFD, 0) < 0)
+            throw new MyDockerException("monitor: fd 3 (the status pipe) is not open: the daemon starts this command, not people");
+        return o.Detached ? RunMonitor(o) : SpawnDetached(o);
+    }
+
+    /// <summary>First stage: start the real monitor with the same stdio and status pipe, then go.</summary>
+    private static int SpawnDetached(MonitorOptions o)
+    {
+        string self = Environment.ProcessPath ?? "/proc/self/exe";
+        var argv = new List<string> { self, "monitor" };
+        argv.AddRange(new MonitorOptions
+        {
+            Id = o.Id, Dir = o.Dir, Runtime = o.Runtime, RuntimeRoot = o.RuntimeRoot, Bundle = o.Bundle,
+            Tty = o.Tty, Stdin = o.Stdin, ExecProcessFile = o.ExecProcessFile, ExecId = o.ExecId, Detached = true,
+        }.ToArgs());
+        try
+        {
+            FdSpawn.Start(self, argv, EnvironmentList(), [0, 1, 2, StatusFd], newSession: true, "starting the monitor");
+            return 0;
+        }
+        catch (Exception e)
+        {
+            Report("error " + ErrorText.Of(e));
+            return 1;
+        }
+    }
+
+    /// <summary>Second stage: the monitor itself.</summary>
+    private static int RunMonitor(MonitorOptions o)
+    {
+        // Nothing we hold may leak into the runtime or the container: the status pipe included.
+        Libc.CloseRangeCloexec(StatusFd);
+        var paths = o.Paths;
+        bool logExisted = File.Exists(paths.Log);
+        int listenFd = -1;
+        LogWriter? log = null;
+        LaunchedProcess process;
+        try
+        {
+            // The container's init is a child of `mydocker create`, which exits: as a subreaper we
+            // adopt it, and waitpid() gives us its real exit status.
+            Libc.Check(Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)");
+            AtomicFile.Write(paths.MonitorPidFile, Encoding.ASCII.GetBytes(Environment.ProcessId.ToString()), durable: false);
+            listenFd = MonitorSocket.Listen(paths.AttachSocket, 16);
+            log = new LogWriter(paths.Log);
+            process = RuntimeLaunch.Run(o);
+        }
+        catch (Exception e)
+        {
+            log?.Dispose();
+            if (listenFd >= 0) Libc.Close(listenFd);
+            // Nothing left behind: the runtime removed what it made, we remove ours.
+            TryDelete(paths.AttachSocket);
+            TryDelete(paths.ConsoleSocket);
+            TryDelete(paths.MonitorPidFile);
+            if (!logExisted) TryDelete(paths.Log);
+            Report("error " + ErrorText.Of(e));
+            return 1;
+        }
+
+        Report($"ok {process.Pid}");
+        Libc.Close(StatusFd); // the launcher's read ends here
+        try
+        {
+            new MonitorLoop(process, paths, listenFd, log).Run();
+        }
+        finally
+        {
+            TryDelete(paths.AttachSocket);
+            log.Dispose();
+        }
+        return 0;
+    }
+
+    private static void Report(string line)
+    {
+        // One line: the launcher reads up to the newline.
+        byte[] bytes = Encoding.UTF8.GetBytes(line.Replace('\n', ' ') + "\n");
+        fixed (byte* p = bytes)
+        {
+            int off = 0;
+            while (off < bytes.Length)
+            {
+                nint n = Libc.Write(StatusFd, p + off, bytes.Length - off);
+                if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
+                if (n <= 0) return; // the launcher gave up on us (timeout): nobody to tell
+                off += (int)n;
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    internal static List<string> EnvironmentList()
+    {
+        var env = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) env.Add($"{e.Key}={e.Value}");
+        return env;
+    }
+}
