@@ -1,5 +1,7 @@
 using MyDocker.Engine.Api;
+using MyDocker.Engine.Containers;
 using MyDocker.Engine.Daemon;
+using MyDocker.Engine.Images;
 
 namespace MyDocker.Engine;
 
@@ -10,15 +12,25 @@ public sealed class EngineContext
     {
         Options = options;
         Log = log;
+        Images = new ImageStore(options.DataRoot);
+        foreach (string w in Images.StartupWarnings) log.Line("images: " + w);
+        Containers = new ContainerService(this, new ContainerStore(options.DataRoot), Images);
     }
 
     public DaemonOptions Options { get; }
     public EngineLog Log { get; }
+    public ImageStore Images { get; }
+    public ContainerService Containers { get; }
 
     public InfoBody Info()
     {
+        var all = Containers.Store.All();
         var info = new InfoBody
         {
+            Containers = all.Count,
+            ContainersRunning = all.Count(c => c.State.Status == "running"),
+            ContainersStopped = all.Count(c => c.State.Status != "running"),
+            Images = Images.List().Count,
             ID = Environment.MachineName,
             DockerRootDir = Options.DataRoot,
             KernelVersion = SystemEndpoints.KernelVersion(),

@@ -31,6 +31,8 @@ public static class ApiErrors
     public static (int Status, string Message) Classify(Exception e) => e switch
     {
         ApiException a => (a.Status, a.Message),
+        Images.ImageNotFoundException n => (404, n.Message),
+        Images.ImageConflictException c => (409, c.Message),
         JsonException j => (400, $"invalid JSON in the request body: {ErrorText.Of(j)}"),
         BadHttpRequestException b => (b.StatusCode, b.Message),
         _ => (500, ErrorText.Of(e)),
@@ -39,6 +41,7 @@ public static class ApiErrors
     public static Task Write(HttpContext ctx, int status, string message)
     {
         ctx.Response.StatusCode = status;
+        if (status == 304) return Task.CompletedTask; // "not modified" (start of a running container) has no body
         ctx.Response.ContentType = "application/json";
         return ctx.Response.WriteAsync(JsonSerializer.Serialize(new ErrorBody(message), EngineJson.Default.ErrorBody) + "\n");
     }

@@ -11,4 +11,6 @@ namespace MyDocker.Engine.Api;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(VersionBody))]
 [JsonSerializable(typeof(InfoBody))]
+[JsonSerializable(typeof(Containers.ContainerRecord))]
+[JsonSerializable(typeof(Models.ContainerConfigBody))]
 public sealed partial class EngineJson : JsonSerializerContext;

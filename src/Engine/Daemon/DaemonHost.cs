@@ -34,8 +34,9 @@ public static class DaemonHost
         builder.Logging.ClearProviders(); // our own one line per request (below) instead of ASP.NET's
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.ListenUnixSocket(options.Socket);
+            k.ListenUnixSocket(options.Socket, listen => listen.Use(HalfClose.HalfCloseMiddleware.Wrap));
             k.Limits.MaxRequestBodySize = null; // image archives are large
+            k.AllowSynchronousIO = true; // the image store reads an upload with Stream.Read, on a worker thread (Task.Run)
         });
         var app = builder.Build();
         app.Use((RequestDelegate next) => ctx => LogRequest(ctx, next, log));
@@ -43,6 +44,10 @@ public static class DaemonHost
         app.Use((RequestDelegate next) => ctx => ApiVersion.StripPrefix(ctx, next));
         app.UseRouting();
         SystemEndpoints.Map(app, engine);
+        ContainersEndpoints.Map(app, engine.Containers);
+        AttachEndpoints.Map(app, engine.Containers);
+        ImagesEndpoints.Map(app, engine.Images, engine.Containers);
+        engine.Containers.Recover();
         app.MapFallback((RequestDelegate)(ctx => throw new ApiException(501,
             $"mydocker does not implement {ctx.Request.Method} {ctx.Request.Path} (docs/ENGINE.md lists the API it serves)")));
 
