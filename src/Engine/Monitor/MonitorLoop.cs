@@ -50,7 +50,7 @@ public sealed unsafe class MonitorLoop
     public ExitInfo Run()
     {
         int pidfd = Libc.PidfdOpen(_process.Pid); // readable when the process exits; -1: rely on the periodic reap
-        if (_process.EarlyStderr.Length > 0) Output(1, _process.EarlyStderr);
+        if (_process.EarlyStderr.Length > 0) Output(2, _process.EarlyStderr);
         DateTime drainUntil = DateTime.MaxValue;
         while (true)
         {
@@ -65,7 +65,7 @@ public sealed unsafe class MonitorLoop
             int firstClient = n;
             bool readClients = _stdinQueue.WrittenCount - _stdinSent < MaxStdinQueued;
             foreach (var c in _clients)
-                Add(ref n, c.Fd, (short)((readClients ? Libc.POLLIN : 0) | (c.HasQueued ? Libc.POLLOUT : 0)));
+                Add(ref n, c.Fd, (short)((readClients && !c.ReadClosed ? Libc.POLLIN : 0) | (c.HasQueued ? Libc.POLLOUT : 0)));
 
             int timeout = ReapEveryMs;
             if (_log.FlushDueAt() is DateTime due) timeout = Math.Min(timeout, MsUntil(due, now));
@@ -82,7 +82,8 @@ public sealed unsafe class MonitorLoop
             for (int i = firstClient; i < n; i++)
             {
                 var c = _clients[i - firstClient];
-                if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, OnFrame);
+                if ((_pollFds[i].Revents & (Libc.POLLHUP | Libc.POLLERR)) != 0 && c.ReadClosed) c.Broken = true; // gone both ways
+                else if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, OnFrame);
                 if ((_pollFds[i].Revents & Libc.POLLOUT) != 0) c.Send();
             }
             DropBrokenClients();
@@ -257,7 +258,7 @@ public sealed unsafe class MonitorLoop
             if (now >= until) break;
             int n = 0;
             Add(ref n, _listenFd, Libc.POLLIN);
-            foreach (var c in _clients) Add(ref n, c.Fd, (short)(Libc.POLLIN | (c.HasQueued ? Libc.POLLOUT : 0)));
+            foreach (var c in _clients) Add(ref n, c.Fd, (short)((c.ReadClosed ? 0 : Libc.POLLIN) | (c.HasQueued ? Libc.POLLOUT : 0)));
             int rc;
             fixed (Libc.PollFd* p = _pollFds) rc = Libc.Poll(p, (nuint)n, MsUntil(until, now));
             if (rc < 0 && Libc.LastErrno != Libc.EINTR) break;
@@ -265,7 +266,8 @@ public sealed unsafe class MonitorLoop
             for (int i = 1; i < n && i - 1 < _clients.Count; i++)
             {
                 var c = _clients[i - 1];
-                if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, static (_, _) => { });
+                if ((_pollFds[i].Revents & (Libc.POLLHUP | Libc.POLLERR)) != 0 && c.ReadClosed) c.Broken = true;
+                else if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, static (_, _) => { });
                 if ((_pollFds[i].Revents & Libc.POLLOUT) != 0) c.Send();
             }
             DropBrokenClients();

@@ -242,4 +242,21 @@ public class MonitorTests(MonitorFixture f, ITestOutputHelper output)
         Assert.Equal(0, code);
         Assert.Equal(["no newline", " end\n"], LogReader.Read(c.Paths, new LogReadOptions()).Select(e => Encoding.UTF8.GetString(e.Bytes)));
     }
+
+    [Fact]
+    public void A_client_that_half_closes_its_side_still_gets_the_output_and_the_exit()
+    {
+        using var c = new MonitorTestContainer(f, ["sh", "-c", "sleep 0.5; echo late"], terminal: false);
+        c.Launch(c.Request());
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(c.Paths.AttachSocket));
+        socket.Shutdown(System.Net.Sockets.SocketShutdown.Send); // what a client does when its stdin ends
+        c.Start();
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = socket.Receive(buffer)) > 0) received.Write(buffer, 0, n);
+        byte[] expected = [.. AttachProtocol.Frame(AttachProtocol.Stdout, "late\n"u8), .. AttachProtocol.ExitedFrame(0)];
+        Assert.Equal(expected, received.ToArray());
+    }
 }
