@@ -35,9 +35,18 @@ public sealed unsafe class MonitorLoop
     private readonly byte[] _buffer = new byte[64 * 1024];
     private Libc.PollFd[] _pollFds = new Libc.PollFd[16];
     private ExitInfo? _exit;
+    /// <summary>
+    /// An exec'd process runs before anyone can attach (`exec --detach` starts it): its output up to
+    /// the first client is kept for that client (up to MaxReplay bytes), so `exec -it sh` shows its prompt.
+    /// A created container needs none: the daemon attaches before it runs `start`.
+    /// </summary>
+    private List<byte[]>? _replay;
+    private int _replayBytes;
+    private const int MaxReplay = 1 << 20;
 
-    public MonitorLoop(LaunchedProcess process, MonitorPaths paths, int listenFd, LogWriter log)
+    public MonitorLoop(LaunchedProcess process, MonitorPaths paths, int listenFd, LogWriter log, bool replayToFirstClient)
     {
+        if (replayToFirstClient) _replay = [];
         _process = process;
         _paths = paths;
         _listenFd = listenFd;
@@ -75,9 +84,10 @@ public sealed unsafe class MonitorLoop
             if (rc < 0 && Libc.LastErrno != Libc.EINTR) throw Libc.Fail("poll");
             now = DateTime.UtcNow;
 
+            // Accept before reading: a client whose connect() returned before the output was written gets it.
+            if (_pollFds[0].Revents != 0 || Ready(1) || Ready(2)) AcceptClients();
             for (int i = 0; i < 2; i++)
                 if (_outputs[i] >= 0 && Ready(1 + i)) ReadOutput(i, now);
-            if (_pollFds[0].Revents != 0) AcceptClients();
             if (_stdinFd >= 0 && (Ready(4) || _closeStdin)) FlushStdin();
             for (int i = firstClient; i < n; i++)
             {
@@ -142,8 +152,13 @@ public sealed unsafe class MonitorLoop
     private void Output(int stream, ReadOnlySpan<byte> data, DateTime now)
     {
         _log.Add(stream, data, now);
-        if (_clients.Count == 0) return;
+        if (_clients.Count == 0 && _replay == null) return;
         byte[] frame = AttachProtocol.Frame((byte)stream, data);
+        if (_replay != null && _replayBytes + frame.Length <= MaxReplay)
+        {
+            _replay.Add(frame);
+            _replayBytes += frame.Length;
+        }
         foreach (var c in _clients) c.Queue(frame);
     }
 
@@ -159,6 +174,11 @@ public sealed unsafe class MonitorLoop
             }
             var c = new AttachConnection(fd);
             _clients.Add(c);
+            if (_replay != null)
+            {
+                foreach (var frame in _replay) c.Queue(frame);
+                _replay = null;
+            }
             if (_exit != null) EndClient(c);
         }
     }

@@ -259,4 +259,22 @@ public class MonitorTests(MonitorFixture f, ITestOutputHelper output)
         byte[] expected = [.. AttachProtocol.Frame(AttachProtocol.Stdout, "late\n"u8), .. AttachProtocol.ExitedFrame(0)];
         Assert.Equal(expected, received.ToArray());
     }
+
+    [Fact]
+    public void An_execs_output_before_the_first_client_attaches_is_replayed_to_it()
+    {
+        // `exec --detach` starts the process at once: what it printed before anyone could attach
+        // (a shell's prompt) must still reach the first client.
+        using var c = new MonitorTestContainer(f, ["sleep", "100"], terminal: false);
+        c.Launch(c.Request());
+        c.Start();
+        c.Launch(c.Request() with { ExecProcessFile = c.WriteExecProcess(["sh", "-c", "echo early; sleep 1; echo later"]), ExecId = "r" });
+        var paths = new MonitorPaths(c.Dir, "r");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.ReadAllText(paths.Log).Contains("early") && clock.ElapsedMilliseconds < 900) Thread.Sleep(10);
+        using var client = AttachClient.Connect(paths.AttachSocket);
+        var (stdout, _, code) = ReadAll(client);
+        Assert.Equal("early\nlater\n", stdout);
+        Assert.Equal(0, code);
+    }
 }
