@@ -63,7 +63,7 @@ public sealed class DockerArchive : IDisposable
         try { return reader.GetNextEntry(copyData: false); }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
-            throw new MyDockerException($"the archive is not a valid tar archive: {e.Message}");
+            throw new MyDockerException($"the archive is not a valid tar archive: {LayerUnpacker.TarProblem(e)}");
         }
     }
 

@@ -118,7 +118,8 @@ public sealed class ImageStore
                     records.Add(image);
                 }
                 SaveTags();
-                return records.Select(ToRecord).ToList();
+                // An OCI index lists an image once per tag: one record each.
+                return records.DistinctBy(i => i.Id).Select(ToRecord).ToList();
             }
         }
         finally

@@ -62,7 +62,7 @@ public sealed class LayerStore
                 }
                 catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
                 {
-                    throw new MyDockerException($"{what}: not a valid tar archive: {e.Message}");
+                    throw new MyDockerException($"{what}: not a valid tar archive: {LayerUnpacker.TarProblem(e)}");
                 }
                 catch (MyDockerException e)
                 {

@@ -62,9 +62,17 @@ public static unsafe class LayerUnpacker
         try { return reader.GetNextEntry(copyData: false); }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
-            throw new MyDockerException($"not a valid tar archive: {e.Message}");
+            throw new MyDockerException($"not a valid tar archive: {TarProblem(e)}");
         }
     }
+
+    /// <summary>
+    /// Why TarReader gave up, in words: the binary has no .NET message texts (UseSystemResourceKeys),
+    /// so its exceptions carry resource keys like "IO_EOF_ReadBeyondEOF".
+    /// </summary>
+    public static string TarProblem(Exception e) => e is EndOfStreamException || e.Message.Contains("EOF", StringComparison.Ordinal)
+        ? "it ends in the middle of an entry (truncated?)"
+        : $"a damaged header ({e.Message})";
 
     /// <summary>
     /// The components of an entry name inside the layer ("./a//b/" is [a, b]; "" or "./" is the root,

@@ -15,7 +15,9 @@ public sealed unsafe class AttachConnection
     public int Fd { get; }
     /// <summary>Close once the queue is sent (after frame 3).</summary>
     public bool CloseWhenSent { get; set; }
-    public bool Broken { get; private set; }
+    public bool Broken { get; set; }
+    /// <summary>The client shut down its sending side (or hung up): it may still read the output.</summary>
+    public bool ReadClosed { get; private set; }
     public bool HasQueued => _queued.WrittenCount > _sent;
 
     private readonly ArrayBufferWriter<byte> _input = new(256);
@@ -58,7 +60,8 @@ public sealed unsafe class AttachConnection
         }
         while (n < 0 && Libc.LastErrno == Libc.EINTR);
         if (n < 0 && Libc.LastErrno == Libc.EAGAIN) return;
-        if (n <= 0) { Broken = true; return; } // the client hung up (its stdin stays open)
+        if (n == 0) { ReadClosed = true; return; } // half-closed, or gone: poll's POLLHUP or a failed write tells
+        if (n < 0) { Broken = true; return; }
         _input.Write(buffer.AsSpan(0, (int)n));
 
         var data = _input.WrittenSpan;

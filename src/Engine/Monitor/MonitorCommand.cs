@@ -91,7 +91,7 @@ public static unsafe class MonitorCommand
         Libc.Close(StatusFd); // the launcher's read ends here
         try
         {
-            new MonitorLoop(process, paths, listenFd, log).Run();
+            new MonitorLoop(process, paths, listenFd, log, replayToFirstClient: o.ExecId != null).Run();
         }
         finally
         {

@@ -35,9 +35,18 @@ public sealed unsafe class MonitorLoop
     private readonly byte[] _buffer = new byte[64 * 1024];
     private Libc.PollFd[] _pollFds = new Libc.PollFd[16];
     private ExitInfo? _exit;
+    /// <summary>
+    /// An exec'd process runs before anyone can attach (`exec --detach` starts it): its output up to
+    /// the first client is kept for that client (up to MaxReplay bytes), so `exec -it sh` shows its prompt.
+    /// A created container needs none: the daemon attaches before it runs `start`.
+    /// </summary>
+    private List<byte[]>? _replay;
+    private int _replayBytes;
+    private const int MaxReplay = 1 << 20;
 
-    public MonitorLoop(LaunchedProcess process, MonitorPaths paths, int listenFd, LogWriter log)
+    public MonitorLoop(LaunchedProcess process, MonitorPaths paths, int listenFd, LogWriter log, bool replayToFirstClient)
     {
+        if (replayToFirstClient) _replay = [];
         _process = process;
         _paths = paths;
         _listenFd = listenFd;
@@ -50,7 +59,7 @@ public sealed unsafe class MonitorLoop
     public ExitInfo Run()
     {
         int pidfd = Libc.PidfdOpen(_process.Pid); // readable when the process exits; -1: rely on the periodic reap
-        if (_process.EarlyStderr.Length > 0) Output(1, _process.EarlyStderr);
+        if (_process.EarlyStderr.Length > 0) Output(2, _process.EarlyStderr);
         DateTime drainUntil = DateTime.MaxValue;
         while (true)
         {
@@ -65,7 +74,7 @@ public sealed unsafe class MonitorLoop
             int firstClient = n;
             bool readClients = _stdinQueue.WrittenCount - _stdinSent < MaxStdinQueued;
             foreach (var c in _clients)
-                Add(ref n, c.Fd, (short)((readClients ? Libc.POLLIN : 0) | (c.HasQueued ? Libc.POLLOUT : 0)));
+                Add(ref n, c.Fd, (short)((readClients && !c.ReadClosed ? Libc.POLLIN : 0) | (c.HasQueued ? Libc.POLLOUT : 0)));
 
             int timeout = ReapEveryMs;
             if (_log.FlushDueAt() is DateTime due) timeout = Math.Min(timeout, MsUntil(due, now));
@@ -75,14 +84,16 @@ public sealed unsafe class MonitorLoop
             if (rc < 0 && Libc.LastErrno != Libc.EINTR) throw Libc.Fail("poll");
             now = DateTime.UtcNow;
 
+            // Accept before reading: a client whose connect() returned before the output was written gets it.
+            if (_pollFds[0].Revents != 0 || Ready(1) || Ready(2)) AcceptClients();
             for (int i = 0; i < 2; i++)
                 if (_outputs[i] >= 0 && Ready(1 + i)) ReadOutput(i, now);
-            if (_pollFds[0].Revents != 0) AcceptClients();
             if (_stdinFd >= 0 && (Ready(4) || _closeStdin)) FlushStdin();
             for (int i = firstClient; i < n; i++)
             {
                 var c = _clients[i - firstClient];
-                if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, OnFrame);
+                if ((_pollFds[i].Revents & (Libc.POLLHUP | Libc.POLLERR)) != 0 && c.ReadClosed) c.Broken = true; // gone both ways
+                else if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, OnFrame);
                 if ((_pollFds[i].Revents & Libc.POLLOUT) != 0) c.Send();
             }
             DropBrokenClients();
@@ -141,8 +152,13 @@ public sealed unsafe class MonitorLoop
     private void Output(int stream, ReadOnlySpan<byte> data, DateTime now)
     {
         _log.Add(stream, data, now);
-        if (_clients.Count == 0) return;
+        if (_clients.Count == 0 && _replay == null) return;
         byte[] frame = AttachProtocol.Frame((byte)stream, data);
+        if (_replay != null && _replayBytes + frame.Length <= MaxReplay)
+        {
+            _replay.Add(frame);
+            _replayBytes += frame.Length;
+        }
         foreach (var c in _clients) c.Queue(frame);
     }
 
@@ -158,6 +174,11 @@ public sealed unsafe class MonitorLoop
             }
             var c = new AttachConnection(fd);
             _clients.Add(c);
+            if (_replay != null)
+            {
+                foreach (var frame in _replay) c.Queue(frame);
+                _replay = null;
+            }
             if (_exit != null) EndClient(c);
         }
     }
@@ -257,7 +278,7 @@ public sealed unsafe class MonitorLoop
             if (now >= until) break;
             int n = 0;
             Add(ref n, _listenFd, Libc.POLLIN);
-            foreach (var c in _clients) Add(ref n, c.Fd, (short)(Libc.POLLIN | (c.HasQueued ? Libc.POLLOUT : 0)));
+            foreach (var c in _clients) Add(ref n, c.Fd, (short)((c.ReadClosed ? 0 : Libc.POLLIN) | (c.HasQueued ? Libc.POLLOUT : 0)));
             int rc;
             fixed (Libc.PollFd* p = _pollFds) rc = Libc.Poll(p, (nuint)n, MsUntil(until, now));
             if (rc < 0 && Libc.LastErrno != Libc.EINTR) break;
@@ -265,7 +286,8 @@ public sealed unsafe class MonitorLoop
             for (int i = 1; i < n && i - 1 < _clients.Count; i++)
             {
                 var c = _clients[i - 1];
-                if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, static (_, _) => { });
+                if ((_pollFds[i].Revents & (Libc.POLLHUP | Libc.POLLERR)) != 0 && c.ReadClosed) c.Broken = true;
+                else if ((_pollFds[i].Revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) c.Receive(_buffer, static (_, _) => { });
                 if ((_pollFds[i].Revents & Libc.POLLOUT) != 0) c.Send();
             }
             DropBrokenClients();

@@ -126,6 +126,21 @@ public sealed class CraftedTarTests : IDisposable
         AssertHostUntouched();
     }
 
+    [Fact]
+    public void A_file_replacing_a_directory_removes_the_directory_but_not_what_its_symlinks_point_to()
+    {
+        var store = new ImageStore(_root.Path);
+        var tar = new TarBuilder()
+            .Dir("d/").File("d/f", "f").Symlink("d/host", _host.Path).Symlink("d/passwd", HostFile)
+            .File("d", "now a file")
+            .ToArray();
+        var image = store.Import(new MemoryStream(tar), null, null);
+        string dir = store.LayerDirs(image, IdShift.None)[0];
+        Assert.Equal(Libc.S_IFREG, FileStat.Lstat($"{dir}/d").FileType);
+        Assert.Equal("now a file", File.ReadAllText($"{dir}/d"));
+        AssertHostUntouched();
+    }
+
     private void AssertHostUntouched()
     {
         Assert.Equal(["passwd"], Directory.EnumerateFileSystemEntries(_host.Path).Select(p => Path.GetFileName(p)).ToList());

@@ -208,4 +208,16 @@ public class LayerUnpackTests
         Assert.Empty(store.List());
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(root.Path, "image", "layers")));
     }
+
+    [Fact]
+    public void A_truncated_tar_is_refused_in_one_line_and_nothing_stays()
+    {
+        using var root = new TempRoot();
+        var store = new ImageStore(root.Path);
+        byte[] tar = new TarBuilder().File("f", new string('x', 5000)).ToArray();
+        var e = Assert.Throws<MyDockerException>(() => store.Import(new MemoryStream(tar[..3000]), null, null));
+        Assert.Equal("the imported tar: not a valid tar archive: it ends in the middle of an entry (truncated?)", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(root.Path, "image", "tmp")));
+        Assert.Empty(store.List());
+    }
 }
