@@ -97,9 +97,14 @@ public static class AttachEndpoints
                 while (true)
                 {
                     var read = input.ReadAsync(buffer, done.Token).AsTask();
-                    if (await Task.WhenAny(read, clientFinished) != read) { monitor.CloseStdin(); return; }
+                    if (await Task.WhenAny(read, clientFinished) != read || await read == 0)
+                    {
+                        // As dockerd: the end of the client's stdin closes the container's only without a
+                        // TTY (a shell on a TTY would take it as ^D and exit: detaching must not do that).
+                        if (!tty) monitor.CloseStdin();
+                        return;
+                    }
                     int n = await read;
-                    if (n == 0) { monitor.CloseStdin(); return; }
                     bool detached = false;
                     byte[] pass = detach == null ? buffer[..n] : detach.Scan(buffer.AsSpan(0, n), out detached);
                     if (pass.Length > 0) monitor.SendStdin(pass);

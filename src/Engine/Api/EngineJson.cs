@@ -13,4 +13,6 @@ namespace MyDocker.Engine.Api;
 [JsonSerializable(typeof(InfoBody))]
 [JsonSerializable(typeof(Containers.ContainerRecord))]
 [JsonSerializable(typeof(Models.ContainerConfigBody))]
+[JsonSerializable(typeof(Models.ExecConfigBody))]
+[JsonSerializable(typeof(Models.ExecStartBody))]
 public sealed partial class EngineJson : JsonSerializerContext;

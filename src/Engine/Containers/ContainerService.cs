@@ -31,6 +31,7 @@ public sealed class ContainerService
     }
 
     public ContainerStore Store => _store;
+    public EngineContext Engine => _engine;
     public ContainerEvents Events => _events;
     public RuntimeCli Runtime => _runtime;
 

@@ -46,6 +46,8 @@ public static class DaemonHost
         SystemEndpoints.Map(app, engine);
         ContainersEndpoints.Map(app, engine.Containers);
         AttachEndpoints.Map(app, engine.Containers);
+        ProcessEndpoints.Map(app, engine.Containers);
+        ExecEndpoints.Map(app, engine.Containers, new Containers.ExecService(engine.Containers));
         ImagesEndpoints.Map(app, engine.Images, engine.Containers);
         engine.Containers.Recover();
         app.MapFallback((RequestDelegate)(ctx => throw new ApiException(501,

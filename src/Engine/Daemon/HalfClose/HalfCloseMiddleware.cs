@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
@@ -6,12 +7,13 @@ using Microsoft.AspNetCore.Http.Features;
 namespace MyDocker.Engine.Daemon.HalfClose;
 
 /// <summary>
-/// Kestrel treats a client's FIN as the end of the whole connection, but Docker's attach needs a
-/// half-closed one: `docker run` (no -i) shuts its sending side at once and goes on reading the
-/// container's output. This connection middleware puts a thin wrapper between the socket transport
-/// and Kestrel's HTTP layer: for a hijacked connection (<see cref="HijackFeature"/>) the FIN is held
-/// back (reported to the handler instead) until the handler is done; every other connection behaves
-/// exactly as before.
+/// Two things Docker's hijacked connections need that Kestrel does not do, done between the socket
+/// transport and Kestrel's HTTP layer by a small pump (every connection goes through it):
+///  - a half-closed connection: `docker run` (no -i) shuts its sending side at once and goes on
+///    reading the container's output; Kestrel would end the connection at that FIN. For a hijacked
+///    connection (<see cref="HijackFeature"/>) the FIN is held back (the handler hears of it) until
+///    the handler is done;
+///  - an upgrade request with a body (`exec start`): see <see cref="UpgradeBodyRewriter"/>.
 /// </summary>
 public static class HalfCloseMiddleware
 {
@@ -28,11 +30,14 @@ public static class HalfCloseMiddleware
         private readonly ConnectionContext _inner;
         private readonly CancellationTokenSource _closed = new();
         private readonly CancellationTokenRegistration _registration;
+        private readonly Task _pump;
 
         public HalfCloseConnection(ConnectionContext inner, HijackFeature feature)
         {
             _inner = inner;
-            Transport = new DuplexPipe(new FinHoldingReader(inner.Transport.Input, feature), inner.Transport.Output);
+            var input = new Pipe();
+            _pump = Pump(inner.Transport.Input, input.Writer, feature);
+            Transport = new DuplexPipe(input.Reader, inner.Transport.Output);
             // The transport fires ConnectionClosed at the client's FIN; for a hijacked connection the
             // HTTP layer hears of it only when the handler is done.
             _registration = inner.ConnectionClosed.Register(() =>
@@ -55,6 +60,7 @@ public static class HalfCloseMiddleware
 
         public override async ValueTask DisposeAsync()
         {
+            try { await _pump; } catch (Exception) { }
             await _registration.DisposeAsync();
             _closed.Dispose();
         }
@@ -66,36 +72,57 @@ public static class HalfCloseMiddleware
         public PipeWriter Output { get; } = output;
     }
 
-    /// <summary>Passes reads through; the final "completed" read of a hijacked connection waits until its handler is done.</summary>
-    private sealed class FinHoldingReader(PipeReader inner, HijackFeature feature) : PipeReader
+    /// <summary>
+    /// Copies the client's bytes from the transport to the pipe Kestrel's HTTP layer reads: the first
+    /// request head through <see cref="UpgradeBodyRewriter"/>, and, on a hijacked connection, the FIN
+    /// held back until the handler is done (it hears of the FIN through <see cref="HijackFeature"/>).
+    /// </summary>
+    private static async Task Pump(PipeReader from, PipeWriter to, HijackFeature feature)
     {
-        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        Exception? error = null;
+        try
         {
-            var result = await inner.ReadAsync(cancellationToken);
-            if (result.IsCompleted && result.Buffer.IsEmpty && feature.IsHijacked)
+            bool firstHead = true;
+            while (true)
+            {
+                var result = await from.ReadAsync();
+                var buffer = result.Buffer;
+                if (firstHead)
+                {
+                    var end = FindHeadEnd(buffer);
+                    if (end == null && !result.IsCompleted && buffer.Length < 16384)
+                    {
+                        from.AdvanceTo(buffer.Start, buffer.End); // wait for the rest of the head
+                        continue;
+                    }
+                    firstHead = false;
+                    if (end is { } headEnd && UpgradeBodyRewriter.Rewrite(buffer.Slice(0, headEnd).ToArray()) is { } head)
+                    {
+                        await to.WriteAsync(head);
+                        buffer = buffer.Slice(headEnd);
+                    }
+                }
+                foreach (var segment in buffer) await to.WriteAsync(segment);
+                from.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) break;
+            }
+            if (feature.IsHijacked)
             {
                 feature.OnClientFin();
-                await feature.DoneTask.WaitAsync(cancellationToken);
+                await feature.DoneTask;
             }
-            return result;
         }
-
-        public override bool TryRead(out ReadResult result)
+        catch (Exception e) { error = e; }
+        finally
         {
-            bool got = inner.TryRead(out result);
-            if (got && result.IsCompleted && result.Buffer.IsEmpty && feature.IsHijacked && !feature.DoneTask.IsCompleted)
-            {
-                feature.OnClientFin();
-                inner.AdvanceTo(result.Buffer.Start);
-                result = default;
-                return false;
-            }
-            return got;
+            await to.CompleteAsync(error);
+            await from.CompleteAsync();
         }
+    }
 
-        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
-        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
-        public override void CancelPendingRead() => inner.CancelPendingRead();
-        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+    private static long? FindHeadEnd(System.Buffers.ReadOnlySequence<byte> buffer)
+    {
+        var reader = new System.Buffers.SequenceReader<byte>(buffer);
+        return reader.TryReadTo(out System.Buffers.ReadOnlySequence<byte> _, "\r\n\r\n"u8, advancePastDelimiter: true) ? reader.Consumed : null;
     }
 }
