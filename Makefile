@@ -35,9 +35,19 @@ rootfs: bundles/example/rootfs/bin/busybox
 bundles/example/rootfs/bin/busybox:
 	sh scripts/make-rootfs.sh bundles/example/rootfs
 
-# The main job: everything from a fresh machine to an interactive shell in a container.
-run: deps build install rootfs
-	mydocker run --bundle bundles/example-net demo-$$$$
+# The main job: everything from a fresh machine to an interactive shell in a container, through the
+# engine: the set-up (group and user mydocker, subordinate ids), the daemon (scripts/daemon.sh), the
+# busybox image, then `mydocker container run -it --rm busybox sh`. `make daemon-stop` stops the daemon.
+run: deps build install rootfs engine-setup daemon-start
+	mydocker container run -it --rm busybox sh
+
+.PHONY: engine-setup daemon-start daemon-stop
+engine-setup:
+	sh scripts/engine-setup.sh
+daemon-start: install rootfs engine-setup
+	sh scripts/daemon.sh start
+daemon-stop:
+	sh scripts/daemon.sh stop
 
 # Every test: unit tests, then real containers (as root). Ends with "N passed, M failed".
 test: deps build

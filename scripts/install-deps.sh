@@ -8,9 +8,12 @@
 #   runc                   the benchmark's yardstick
 #   libseccomp-dev libc6-dev  the static archives linked into the static mydocker (linux.seccomp, libc)
 #   util-linux             unshare(1), used by the rootfs tests to run probes in fresh namespaces
+#   docker.io python3-docker  real Docker clients (the 20.10 CLI, docker-py) that the engine tests point at
+#                          our daemon; dockerd itself is never started by MyDocker
+#   tmux                   the engine's TTY tests read the screen of a real terminal
 # (schema/ holds a copy of the OCI JSON schema from Debian's golang-github-opencontainers-specs-dev)
 set -eu
-pkgs="clang lld zlib1g-dev busybox-static uidmap slirp4netns bsdutils file runc libseccomp-dev libc6-dev util-linux"
+pkgs="clang lld zlib1g-dev busybox-static uidmap slirp4netns bsdutils file runc libseccomp-dev libc6-dev util-linux docker.io python3-docker tmux"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
