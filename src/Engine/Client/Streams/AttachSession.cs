@@ -1,5 +1,3 @@
-using MyDocker.Engine.Api;
-
 namespace MyDocker.Engine.Client.Streams;
 
 public enum AttachEnd { OutputEnded, Detached }
@@ -16,22 +14,22 @@ public static class AttachSession
         Task output = tty
             ? StdCopy.Raw(connection, StdStreams.Stdout)
             : StdCopy.Demultiplex(connection, StdStreams.Stdout, StdStreams.Stderr);
-        Task<bool> input;
-        if (stdin) input = InputPump.Start(connection, tty ? new DetachKeys(detachKeys) : null);
-        else
-        {
-            connection.CloseWrite(); // no stdin to send, as docker's CLI: the daemon may stop reading
-            input = Task.FromResult(false);
-        }
+        InputPump? pump = null;
+        if (stdin) pump = InputPump.Start(connection, tty ? detachKeys : null);
+        else connection.CloseWrite(); // no stdin to send, as docker's CLI: the daemon may stop reading
+        Task<bool> input = pump?.Done ?? Task.FromResult(false);
 
-        if (await Task.WhenAny(output, input) == input && await input)
+        // The daemon ends the output when it sees the detach keys, maybe before the pump's task completes: the flag tells.
+        if ((await Task.WhenAny(output, input) == input && await input) || pump is { Detached: true })
         {
-            connection.Dispose(); // detached: the daemon ends its relay, the container keeps running
+            // Detached: the daemon saw the keys too and ends its relay; the container keeps running.
+            await Task.WhenAny(output, Task.Delay(1000));
+            connection.Dispose();
             try { await output; } catch (Exception) { } // the read fails or ends now that the socket is closed
             return AttachEnd.Detached;
         }
         try { await output; }
         catch (IOException e) { throw new ClientException(0, $"lost the connection to the daemon: {e.Message}"); }
-        return AttachEnd.OutputEnded;
+        return pump is { Detached: true } ? AttachEnd.Detached : AttachEnd.OutputEnded;
     }
 }

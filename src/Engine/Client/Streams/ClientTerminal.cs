@@ -34,21 +34,35 @@ public sealed class ClientTerminal : IDisposable
     {
         lock (_lock) _resize = resize;
         _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGWINCH, context => { _ = SendSize(); }));
-        _ = SendSize();
+        _ = SendFirstSize();
     }
 
-    private async Task SendSize()
+    /// <summary>
+    /// The first size may come before the process exists (an exec starts while its session is being
+    /// set up; the daemon answers 409 until then): retried ten times, 10 ms more each time, as docker's CLI does.
+    /// </summary>
+    private async Task SendFirstSize()
+    {
+        for (int attempt = 1; attempt <= 10; attempt++)
+        {
+            if (await SendSize()) return;
+            await Task.Delay(10 * attempt);
+        }
+    }
+
+    private async Task<bool> SendSize()
     {
         Func<WindowSize, Task>? resize;
         lock (_lock) resize = _resize;
-        if (resize == null) return;
+        if (resize == null) return true;
         try
         {
             var size = Pty.GetWindowSize(0);
-            if (size.Rows == 0 && size.Cols == 0) return; // unknown size: leave the container's
+            if (size.Rows == 0 && size.Cols == 0) return true; // unknown size: leave the container's
             await resize(size);
+            return true;
         }
-        catch (Exception) { } // best effort, as docker: a resize that fails (the process just exited) changes nothing
+        catch (Exception) { return false; } // best effort, as docker: a resize that fails (the process just exited) changes nothing
     }
 
     public void Dispose()
