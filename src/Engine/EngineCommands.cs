@@ -14,6 +14,8 @@ public static class EngineCommands
         {
             "daemon" => Daemon.DaemonHost.Run(rest),
             "monitor" => Monitor.MonitorCommand.Run(rest),
+            "container" => Client.ContainerCommands.Run(rest),
+            "image" => Client.ImageCommands.Run(rest),
             _ => throw new MyDockerException($"unknown command \"{MessageText.Escape(verb)}\" (see mydocker help)"),
         };
     }
