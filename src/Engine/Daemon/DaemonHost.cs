@@ -68,7 +68,14 @@ public static class DaemonHost
     /// <summary>A socket file left by a daemon that died is removed; one a live daemon answers on is an error.</summary>
     private static void PrepareSocketPath(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string dir = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(dir);
+        // /run/mydocker is also the runtime's default --root, which the runtime makes 0700: members of
+        // the group must be able to reach the socket inside, so the directory gets the search bit for
+        // others (0711: nobody but root can list it; each container's state directory stays 0700).
+        var mode = File.GetUnixFileMode(dir);
+        if ((mode & UnixFileMode.OtherExecute) == 0)
+            File.SetUnixFileMode(dir, mode | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         if (!File.Exists(path) && !Directory.Exists(path)) return;
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
