@@ -50,7 +50,7 @@ daemon-stop:
 	sh scripts/daemon.sh stop
 
 # Every test: unit tests, then real containers (as root). Ends with "N passed, M failed".
-test: deps build
+test: deps build rootfs engine-setup
 	sh scripts/run-tests.sh
 
 # The soak (SOAK_CYCLES create/start/exec/kill/delete cycles, default 1000) and fault-injection tests:
