@@ -47,4 +47,5 @@ public static class ApiErrors
     }
 }
 
-public sealed record ErrorBody(string Message);
+/// <summary>Docker's error body: {"message": "..."}, lower-case (docker-py reads exactly that key).</summary>
+public sealed record ErrorBody([property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message);

@@ -129,7 +129,9 @@ public static class AttachEndpoints
         catch (OperationCanceledException) { }
         catch (IOException) { }
         done.Cancel();
-        try { await pumpIn; } catch (OperationCanceledException) { }
+        // The stdin copier is not awaited: a read on the upgraded stream may wait for the client's next
+        // byte whatever the token says; it ends when the handler returns and the connection closes.
+        _ = pumpIn.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
     }
 
     private static async Task Logs(HttpContext ctx, ContainerService containers)

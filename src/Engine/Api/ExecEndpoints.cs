@@ -26,7 +26,10 @@ public static class ExecEndpoints
         {
             var exec = execs.Get(Query.Route(ctx, "id"));
             if (!exec.Running) throw ApiException.Conflict($"Exec {exec.Id} is not running");
-            using var client = AttachClient.Connect(new MonitorPaths(containers.Store.DirOf(exec.ContainerId), exec.Id).AttachSocket);
+            AttachClient client;
+            try { client = AttachClient.Connect(new MonitorPaths(containers.Store.DirOf(exec.ContainerId), exec.Id).AttachSocket); }
+            catch (Spec.MyDockerException) { throw ApiException.Conflict($"Exec {exec.Id} is not running yet (or any more)"); }
+            using var _ = client;
             client.Resize((ushort)Math.Clamp(Query.Int(ctx, "h") ?? 0, 0, 65535), (ushort)Math.Clamp(Query.Int(ctx, "w") ?? 0, 0, 65535));
             return Task.CompletedTask;
         }));
@@ -100,10 +103,11 @@ public static class ExecEndpoints
                     await StreamFraming.Write(output, tty, entry.Stream == "stderr" ? StreamFraming.Stderr : StreamFraming.Stdout, entry.Bytes, CancellationToken.None);
                 return;
             }
-            using var _ = monitor;
             var keys = new DetachKeys(exec.DetachKeys is { Length: > 0 } k ? k : "ctrl-p,ctrl-q");
-            await AttachEndpoints.Relay(ctx, monitor, input, output, tty, exec.Config.AttachStdin, exec.Config.AttachStdout, exec.Config.AttachStderr, keys);
-            execs.WaitExited(exec, TimeSpan.FromSeconds(5)); // docker exec asks for the exit code right after
+            try { await AttachEndpoints.Relay(ctx, monitor, input, output, tty, exec.Config.AttachStdin, exec.Config.AttachStdout, exec.Config.AttachStderr, keys); }
+            finally { monitor.Dispose(); } // the monitor stays while a client is connected: let it go
+            // docker exec asks for the exit code (GET /exec/{id}/json) as soon as the stream ends.
+            execs.WaitExited(exec, TimeSpan.FromSeconds(5));
         }
         finally
         {

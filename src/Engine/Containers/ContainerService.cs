@@ -142,6 +142,10 @@ public sealed class ContainerService
                 record.State.Error = e.Message;
                 record.State.ExitCode = ExitCodeOf(e.Message);
                 _store.Save(record);
+                _events.Exited(record.Id); // `wait` answers with that code
+                // --rm: a container that could not start is removed too (docker run --rm waits for that).
+                if (record.Config.HostConfig?.AutoRemove == true)
+                    ThreadPool.QueueUserWorkItem(_ => { try { Remove(record, force: true); } catch (Exception) { } });
                 throw;
             }
             // Clients waiting to attach connect now, while init still waits for `start`: they see every byte.

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MyDocker.Engine.Api;
@@ -31,6 +32,8 @@ public static class DaemonHost
         var engine = new EngineContext(options, log);
 
         var builder = WebApplication.CreateSlimBuilder();
+        // SIGTERM: attach sessions still open are cut after 2 s (their containers run on), not 30.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Logging.ClearProviders(); // our own one line per request (below) instead of ASP.NET's
         builder.WebHost.ConfigureKestrel(k =>
         {

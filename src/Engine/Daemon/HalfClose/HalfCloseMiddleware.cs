@@ -60,6 +60,9 @@ public static class HalfCloseMiddleware
 
         public override async ValueTask DisposeAsync()
         {
+            // Kestrel is done with the connection; the pump may still wait for bytes the client will
+            // never send (a terminal's stdin stays open): stop it, so the socket closes now.
+            _inner.Transport.Input.CancelPendingRead();
             try { await _pump; } catch (Exception) { }
             await _registration.DisposeAsync();
             _closed.Dispose();
@@ -86,6 +89,7 @@ public static class HalfCloseMiddleware
             while (true)
             {
                 var result = await from.ReadAsync();
+                if (result.IsCanceled) break; // DisposeAsync: the connection is over
                 var buffer = result.Buffer;
                 if (firstHead)
                 {
