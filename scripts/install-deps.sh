@@ -21,7 +21,12 @@ done
 if [ -n "$missing" ]; then
   echo "install-deps: installing$missing"
   export DEBIAN_FRONTEND=noninteractive
+  # Installing docker.io must not start dockerd (a bridge, iptables rules, ip_forward): a
+  # policy-rc.d that refuses every service start, for the time of the install, unless one exists.
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; own_policy=1; fi
   apt-get update -qq
-  apt-get install -y -qq $missing >/dev/null
+  apt-get install -y -qq $missing >/dev/null || { [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d; exit 1; }
+  [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 command -v dotnet >/dev/null || { echo "install-deps: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
