@@ -208,11 +208,15 @@ public class CliTests(DaemonFixture daemon)
     private static DateTime Time(JsonNode node) =>
         DateTime.Parse((string)node!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
-    /// <summary>Docker's error body is {"message": "..."} (lower case: docker-py reads exactly that key).</summary>
+    /// <summary>
+    /// The text of Docker's error body {"message": "..."}, its key matched the way Go's decoder (the
+    /// docker CLI) matches it, regardless of case; ErrorTests checks the exact spelling on its own.
+    /// </summary>
     public static string Message(HttpAnswer answer)
     {
         var body = answer.Json as JsonObject ?? throw new Xunit.Sdk.XunitException($"the error body is not a JSON object: {answer}");
-        return body["message"] is JsonValue v && v.TryGetValue(out string? m)
+        var entry = body.FirstOrDefault(kv => string.Equals(kv.Key, "message", StringComparison.OrdinalIgnoreCase));
+        return entry.Value is JsonValue v && v.TryGetValue(out string? m)
             ? m : throw new Xunit.Sdk.XunitException($"the error body has no \"message\" string: {answer}");
     }
 }
