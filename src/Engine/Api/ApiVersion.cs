@@ -19,6 +19,7 @@ public static partial class ApiVersion
         ctx.Response.Headers["Docker-Experimental"] = "false";
         ctx.Response.Headers["Ostype"] = "linux";
         ctx.Response.Headers["Server"] = $"MyDocker/{EngineInfo.Version} (linux)";
+        RefuseDotDotId(ctx);
         var m = Prefix().Match(ctx.Request.Path.Value ?? "");
         if (m.Success)
         {
@@ -28,6 +29,24 @@ public static partial class ApiVersion
             ctx.Request.Path = m.Groups[2].Value.Length == 0 ? "/" : m.Groups[2].Value;
         }
         return next(ctx);
+    }
+
+    /// <summary>
+    /// Kestrel resolves "/containers/../x/json" to "/x/json" before routing, so an id like "../x" would
+    /// reach the 501 fallback. The raw request target still has it: answer what the id deserves, a 404.
+    /// </summary>
+    private static void RefuseDotDotId(HttpContext ctx)
+    {
+        string raw = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        int q = raw.IndexOf('?');
+        if (q >= 0) raw = raw[..q];
+        int at = raw.IndexOf("/containers/", StringComparison.Ordinal);
+        if (at < 0 || !raw.Contains("/..", StringComparison.Ordinal) && !raw.Contains("../", StringComparison.Ordinal)) return;
+        string id = raw[(at + 12)..];
+        int verb = id.LastIndexOf('/');
+        if (verb > 0 && id[(verb + 1)..] is "json" or "start" or "stop" or "restart" or "kill" or "wait" or "attach" or "resize" or "logs" or "top" or "stats" or "exec")
+            id = id[..verb];
+        if (id.Contains("..", StringComparison.Ordinal)) throw ApiException.NotFound($"No such container: {Spec.MessageText.Escape(id)}");
     }
 
     [GeneratedRegex(@"^/v(\d+\.\d+)(/.*)?$")]

@@ -32,8 +32,12 @@ public static class ContainerViews
     {
         var s = c.State;
         var config = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(c.Config, EngineJson.Default.ContainerConfigBody))!.AsObject();
-        var hostConfig = config["HostConfig"]?.DeepClone() ?? new JsonObject();
+        var hostConfig = config["HostConfig"]?.DeepClone().AsObject() ?? new JsonObject();
         config.Remove("HostConfig");
+        // What docker-py and the CLI read even when the request left them out: the log driver, the network, the restart policy.
+        hostConfig["LogConfig"] ??= new JsonObject { ["Type"] = "json-file", ["Config"] = new JsonObject() };
+        hostConfig["NetworkMode"] = c.NetworkMode;
+        hostConfig["RestartPolicy"] ??= new JsonObject { ["Name"] = "no", ["MaximumRetryCount"] = 0 };
         config["Image"] = c.Image;
         if (config["Hostname"] is null || (string?)config["Hostname"] == "") config["Hostname"] = c.ShortId;
         return new JsonObject

@@ -19,6 +19,13 @@ public static class SystemEndpoints
         }));
         app.MapGet("/version", (RequestDelegate)(ctx => Json(ctx, Version(), EngineJson.Default.VersionBody)));
         app.MapGet("/info", (RequestDelegate)(ctx => Json(ctx, engine.Info(), EngineJson.Default.InfoBody)));
+        // `docker inspect NAME` tries each kind of object in turn and says "No such object" only when
+        // all are 404: the kinds this engine has none of answer 404, not 501.
+        foreach (string kind in new[] { "networks", "volumes" })
+            app.MapGet($"/{kind}/{{name}}", (RequestDelegate)(ctx =>
+                throw ApiException.NotFound($"No such {kind[..^1]}: {Spec.MessageText.Escape(ctx.Request.RouteValues["name"]?.ToString() ?? "")}")));
+        app.MapGet("/plugins/{name}/json", (RequestDelegate)(ctx =>
+            throw ApiException.NotFound($"plugin {Spec.MessageText.Quote(ctx.Request.RouteValues["name"]?.ToString() ?? "")} not found")));
     }
 
     public static Task Json<T>(HttpContext ctx, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int status = 200)
