@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace MyDocker.EngineTests.Daemon;
 
 /// <summary>
-/// docker-py (Debian's python3-docker), the Python SDK: a client that is not Go and reads the API's
+/// docker-py (Debian's python3-docker, for Debian's /usr/bin/python3), the Python SDK: a client that is not Go and reads the API's
 /// bodies by their documented keys. The script prints one JSON object of what it saw.
 /// </summary>
 [Collection("daemon")]
@@ -47,14 +47,17 @@ public class DockerPyTests(DaemonFixture daemon)
         print(json.dumps(out))
         """;
 
+    /// <summary>Debian's interpreter, with the python3-docker package (a python3 earlier in PATH, e.g. pyenv's, may lack it).</summary>
+    private const string Python = "/usr/bin/python3";
+
     [Fact]
     public void Run_list_logs_wait_with_docker_py()
     {
-        var probe = HostRun.Run("python3", ["-c", "import docker"]);
+        var probe = HostRun.Run(Python, ["-c", "import docker"]);
         Assert.True(probe.ExitCode == 0, $"python3-docker (docker-py) is not importable: apt-get install -y python3-docker\n{probe}");
         string script = Path.Combine(daemon.BaseDir, "dockerpy.py");
         File.WriteAllText(script, Script);
-        var r = HostRun.Run("python3", [script, daemon.DockerHost], daemon.ClientEnv(), timeoutSeconds: 120);
+        var r = HostRun.Run(Python, [script, daemon.DockerHost], daemon.ClientEnv(), timeoutSeconds: 120);
         Assert.True(r.ExitCode == 0, r.ToString());
         var o = JsonNode.Parse(r.Stdout.Trim().Split('\n').Last())!.AsObject();
         var errors = o.Where(kv => kv.Value is JsonValue v && v.TryGetValue(out string? t) && t.StartsWith("ERROR: ", StringComparison.Ordinal))
