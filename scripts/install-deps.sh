@@ -11,9 +11,10 @@
 #   docker.io python3-docker  real Docker clients (the 20.10 CLI, docker-py) that the engine tests point at
 #                          our daemon; dockerd itself is never started by MyDocker
 #   tmux                   the engine's TTY tests read the screen of a real terminal
+#   curl                   the engine tests send raw HTTP to the socket with it
 # (schema/ holds a copy of the OCI JSON schema from Debian's golang-github-opencontainers-specs-dev)
 set -eu
-pkgs="clang lld zlib1g-dev busybox-static uidmap slirp4netns bsdutils file runc libseccomp-dev libc6-dev util-linux docker.io python3-docker tmux"
+pkgs="clang lld zlib1g-dev busybox-static uidmap slirp4netns bsdutils file runc libseccomp-dev libc6-dev util-linux docker.io python3-docker tmux curl"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

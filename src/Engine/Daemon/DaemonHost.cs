@@ -61,10 +61,12 @@ public static class DaemonHost
         // bit for group or others, and connect() needs write), so nobody else could connect meanwhile.
         if (Libc.Chown(options.Socket, 0, gid) < 0) throw Libc.Fail($"daemon: chown {options.Socket}");
         if (Libc.Chmod(options.Socket, 0x1b0) < 0) throw Libc.Fail($"daemon: chmod {options.Socket}");
+        ulong socketInode = Libc.StatxPath(options.Socket, out var st) == 0 ? st.Ino : 0;
         log.Line($"mydocker daemon {EngineInfo.Version}: listening on {options.Socket} (group {options.Group}), data root {options.DataRoot}, runtime {options.Runtime} --root {options.RuntimeRoot}");
         app.WaitForShutdown();
         log.Line("mydocker daemon: stopped (containers keep running under their monitors)");
-        TryDelete(options.Socket);
+        // Only our own socket: a daemon started meanwhile on the same path has made a new one.
+        if (Libc.StatxPath(options.Socket, out var now) == 0 && now.Ino == socketInode) TryDelete(options.Socket);
         return 0;
     }
 
