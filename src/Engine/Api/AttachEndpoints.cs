@@ -84,8 +84,10 @@ public static class AttachEndpoints
     }
 
     /// <summary>Monitor → client (framed), client → monitor (stdin, with the detach keys watched), until exit, detach or hang-up.</summary>
-    public static async Task Relay(HttpContext ctx, AttachClient monitor, Stream input, Stream output, bool tty, bool stdin, bool stdout, bool stderr, DetachKeys? detach)
+    /// <returns>How many output frames reached the client.</returns>
+    public static async Task<int> Relay(HttpContext ctx, AttachClient monitor, Stream input, Stream output, bool tty, bool stdin, bool stdout, bool stderr, DetachKeys? detach)
     {
+        int forwarded = 0;
         using var done = new CancellationTokenSource();
         // The client's FIN (end of its stdin) arrives here on a hijacked connection (see HalfCloseMiddleware).
         Task clientFinished = ctx.Features.Get<Daemon.HalfClose.HijackFeature>() is { IsHijacked: true } h ? h.ClientFinished : Task.Delay(Timeout.Infinite, done.Token);
@@ -122,8 +124,8 @@ public static class AttachEndpoints
             {
                 var frame = await monitor.ReadFrameAsync(done.Token);
                 if (frame is not { } f || f.Type == AttachProtocol.Exited) break;
-                if (f.Type == AttachProtocol.Stdout && stdout) await StreamFraming.Write(output, tty, StreamFraming.Stdout, f.Payload, done.Token);
-                if (f.Type == AttachProtocol.Stderr && stderr) await StreamFraming.Write(output, tty, StreamFraming.Stderr, f.Payload, done.Token);
+                if (f.Type == AttachProtocol.Stdout && stdout) { await StreamFraming.Write(output, tty, StreamFraming.Stdout, f.Payload, done.Token); forwarded++; }
+                if (f.Type == AttachProtocol.Stderr && stderr) { await StreamFraming.Write(output, tty, StreamFraming.Stderr, f.Payload, done.Token); forwarded++; }
             }
         }
         catch (OperationCanceledException) { }
@@ -132,6 +134,7 @@ public static class AttachEndpoints
         // The stdin copier is not awaited: a read on the upgraded stream may wait for the client's next
         // byte whatever the token says; it ends when the handler returns and the connection closes.
         _ = pumpIn.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        return forwarded;
     }
 
     private static async Task Logs(HttpContext ctx, ContainerService containers)

@@ -97,15 +97,17 @@ public static class ExecEndpoints
             catch (Spec.MyDockerException)
             {
                 // The process was quicker than us: its monitor wrote everything to the exec's log and left.
-                execs.WaitExited(exec, TimeSpan.FromSeconds(5));
-                var paths = new MonitorPaths(Path.GetDirectoryName(socket)!, exec.Id);
-                foreach (var entry in LogReader.Read(paths, new LogReadOptions { Stdout = exec.Config.AttachStdout, Stderr = exec.Config.AttachStderr }))
-                    await StreamFraming.Write(output, tty, entry.Stream == "stderr" ? StreamFraming.Stderr : StreamFraming.Stdout, entry.Bytes, CancellationToken.None);
+                await FromLog(execs, exec, socket, output, tty);
+                execs.Log($"exec {exec.Id[..12]}: its monitor had left; output from its log");
                 return;
             }
             var keys = new DetachKeys(exec.DetachKeys is { Length: > 0 } k ? k : "ctrl-p,ctrl-q");
-            try { await AttachEndpoints.Relay(ctx, monitor, input, output, tty, exec.Config.AttachStdin, exec.Config.AttachStdout, exec.Config.AttachStderr, keys); }
+            int forwarded;
+            try { forwarded = await AttachEndpoints.Relay(ctx, monitor, input, output, tty, exec.Config.AttachStdin, exec.Config.AttachStdout, exec.Config.AttachStderr, keys); }
             finally { monitor.Dispose(); } // the monitor stays while a client is connected: let it go
+            // Connected only after the process had exited (the monitor then sends just its exit): the output is in the log.
+            if (forwarded == 0) await FromLog(execs, exec, socket, output, tty);
+            execs.Log($"exec {exec.Id[..12]}: {forwarded} output frames relayed{(forwarded == 0 ? ", the rest from its log" : "")}");
             // docker exec asks for the exit code (GET /exec/{id}/json) as soon as the stream ends.
             execs.WaitExited(exec, TimeSpan.FromSeconds(5));
         }
@@ -113,5 +115,13 @@ public static class ExecEndpoints
         {
             ctx.Features.Get<Daemon.HalfClose.HijackFeature>()?.Done();
         }
+    }
+
+    private static async Task FromLog(ExecService execs, ExecService.ExecRecord exec, string socket, Stream output, bool tty)
+    {
+        execs.WaitExited(exec, TimeSpan.FromSeconds(5));
+        var paths = new MonitorPaths(Path.GetDirectoryName(socket)!, exec.Id);
+        foreach (var entry in LogReader.Read(paths, new LogReadOptions { Stdout = exec.Config.AttachStdout, Stderr = exec.Config.AttachStderr }))
+            await StreamFraming.Write(output, tty, entry.Stream == "stderr" ? StreamFraming.Stderr : StreamFraming.Stdout, entry.Bytes, CancellationToken.None);
     }
 }

@@ -150,7 +150,7 @@ public sealed class ContainerService
             }
             // Clients waiting to attach connect now, while init still waits for `start`: they see every byte.
             _events.ProcessCreated(record.Id);
-            _events.WaitForAttachers(record.Id, TimeSpan.FromSeconds(2));
+            _events.WaitForAttachers(record.Id, TimeSpan.FromSeconds(10)); // ends as soon as they have connected
             try
             {
                 _runtime.Run("start", record.Id);

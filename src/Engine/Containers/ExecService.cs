@@ -27,6 +27,8 @@ public sealed class ExecService(ContainerService containers)
 
     private readonly Dictionary<string, ExecRecord> _execs = new();
 
+    public void Log(string line) => containers.Engine.Log.Line(line);
+
     public ExecRecord Create(ContainerRecord c, Api.Models.ExecConfigBody body)
     {
         if (c.State.Status != "running") throw ApiException.Conflict($"Container {c.Id} is not running");
