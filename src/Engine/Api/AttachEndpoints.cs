@@ -130,6 +130,9 @@ public static class AttachEndpoints
         }
         catch (OperationCanceledException) { }
         catch (IOException) { }
+        // A monitor that closes its listening socket with our connection still unaccepted (it was leaving:
+        // the process had exited) resets it: the end of the relay; exec falls back to the log.
+        catch (Spec.MyDockerException) { }
         done.Cancel();
         // The stdin copier is not awaited: a read on the upgraded stream may wait for the client's next
         // byte whatever the token says; it ends when the handler returns and the connection closes.

@@ -119,11 +119,7 @@ public sealed class ExecService(ContainerService containers)
             int fd = Runtime.Interop.Libc.PidfdOpen(exec.MonitorPid);
             if (fd >= 0)
             {
-                unsafe
-                {
-                    var pfd = new Runtime.Interop.Libc.PollFd { Fd = fd, Events = Runtime.Interop.Libc.POLLIN };
-                    while (Runtime.Interop.Libc.Poll(&pfd, 1, -1) < 0 && Runtime.Interop.Libc.LastErrno == Runtime.Interop.Libc.EINTR) { }
-                }
+                Runtime.Process.ProcessExit.Wait(fd, -1);
                 Runtime.Interop.Libc.Close(fd);
             }
             var exit = ExitFile.Read(dir, exec.Id);

@@ -8,7 +8,7 @@ namespace MyDocker.Engine.Containers;
 /// of the monitor becomes readable when it exits. One blocked thread per running container, started at
 /// `start` and, after a daemon restart, for every container whose monitor still runs.
 /// </summary>
-public static unsafe class ExitWatcher
+public static class ExitWatcher
 {
     public static void Watch(ContainerService service, ContainerRecord record)
     {
@@ -18,11 +18,7 @@ public static unsafe class ExitWatcher
         {
             try
             {
-                if (fd >= 0)
-                {
-                    var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
-                    while (Libc.Poll(&pfd, 1, -1) < 0 && Libc.LastErrno == Libc.EINTR) { }
-                }
+                if (fd >= 0) Runtime.Process.ProcessExit.Wait(fd, -1);
                 // exit.json is written before the monitor exits; give a monitor that was killed a moment anyway.
                 var paths = new MonitorPaths(service.Store.DirOf(record.Id));
                 for (int i = 0; i < 20 && !File.Exists(paths.ExitFile); i++) Thread.Sleep(5);

@@ -183,10 +183,7 @@ public static unsafe class SlirpHook
         if (fd < 0) return;
         try
         {
-            var pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
-            int n;
-            do n = Libc.Poll(&pfd, 1, StopTimeoutMs); while (n < 0 && Libc.LastErrno == Libc.EINTR);
-            if (n == 0) Libc.PidfdSendSignal(fd, Signals.SIGKILL);
+            if (!ProcessExit.Wait(fd, StopTimeoutMs)) Libc.PidfdSendSignal(fd, Signals.SIGKILL);
         }
         finally
         {

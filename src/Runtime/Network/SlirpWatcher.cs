@@ -169,10 +169,7 @@ public static unsafe class SlirpWatcher
         {
             if (_exitWrite >= 0) { Libc.Close(_exitWrite); _exitWrite = -1; }
             if (_reaped) return;
-            var fd = new Libc.PollFd { Fd = _pidFd, Events = Libc.POLLIN };
-            int n;
-            do n = Libc.Poll(&fd, 1, StopTimeoutMs); while (n < 0 && Libc.LastErrno == Libc.EINTR);
-            if (n == 0) Libc.PidfdSendSignal(_pidFd, Signals.SIGKILL);
+            if (!ProcessExit.Wait(_pidFd, StopTimeoutMs)) Libc.PidfdSendSignal(_pidFd, Signals.SIGKILL);
             int status;
             while (Libc.WaitPid(Pid, &status, 0) < 0 && Libc.LastErrno == Libc.EINTR) { }
             _reaped = true;
