@@ -37,7 +37,7 @@ public sealed class EngineContext
             OperatingSystem = OsName(),
             Architecture = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant() == "x64" ? "x86_64" : "aarch64",
             NCPU = Environment.ProcessorCount,
-            MemTotal = MemTotal(),
+            MemTotal = SystemEndpoints.MemTotal(),
             Name = Environment.MachineName,
             ServerVersion = EngineInfo.Version,
             CgroupVersion = Directory.Exists("/sys/fs/cgroup/memory") ? "1" : "2",
@@ -56,17 +56,5 @@ public sealed class EngineContext
         }
         catch (IOException) { }
         return "Linux";
-    }
-
-    private static long MemTotal()
-    {
-        try
-        {
-            foreach (string line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        }
-        catch (IOException) { }
-        return 0;
     }
 }

@@ -42,7 +42,7 @@ public static class AttachEndpoints
     {
         var c = containers.Store.Get(Query.Route(ctx, "id"));
         bool wantStdin = Query.Bool(ctx, "stdin"), wantStdout = Query.Bool(ctx, "stdout"), wantStderr = Query.Bool(ctx, "stderr");
-        var detach = new DetachKeys(Query.String(ctx, "detachKeys") is { Length: > 0 } k ? k : "ctrl-p,ctrl-q");
+        var detach = new DetachKeys(Query.String(ctx, "detachKeys") is { Length: > 0 } k ? k : DetachKeys.Default);
         var paths = new MonitorPaths(containers.Store.DirOf(c.Id));
         Task? created = c.State.Status == "created" ? containers.Events.RegisterAttacher(c.Id) : null;
         try

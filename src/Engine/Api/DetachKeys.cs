@@ -9,6 +9,9 @@ namespace MyDocker.Engine.Api;
 /// </summary>
 public sealed class DetachKeys
 {
+    /// <summary>Docker's default: Ctrl-P then Ctrl-Q.</summary>
+    public const string Default = "ctrl-p,ctrl-q";
+
     private readonly byte[] _sequence;
     private int _matched;
 

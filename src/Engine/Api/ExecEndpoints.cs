@@ -101,7 +101,7 @@ public static class ExecEndpoints
                 execs.Log($"exec {exec.Id[..12]}: its monitor had left; output from its log");
                 return;
             }
-            var keys = new DetachKeys(exec.DetachKeys is { Length: > 0 } k ? k : "ctrl-p,ctrl-q");
+            var keys = new DetachKeys(exec.DetachKeys is { Length: > 0 } k ? k : DetachKeys.Default);
             int forwarded;
             try { forwarded = await AttachEndpoints.Relay(ctx, monitor, input, output, tty, exec.Config.AttachStdin, exec.Config.AttachStdout, exec.Config.AttachStderr, keys); }
             finally { monitor.Dispose(); } // the monitor stays while a client is connected: let it go

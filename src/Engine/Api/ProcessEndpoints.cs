@@ -67,7 +67,7 @@ public static class ProcessEndpoints
                 ["online_cpus"] = Environment.ProcessorCount,
             },
             ["precpu_stats"] = new JsonObject { ["cpu_usage"] = new JsonObject { ["total_usage"] = 0 } },
-            ["memory_stats"] = new JsonObject { ["usage"] = memUsage, ["limit"] = Math.Min(memLimit, MemTotal()) },
+            ["memory_stats"] = new JsonObject { ["usage"] = memUsage, ["limit"] = SystemEndpoints.MemTotal() is > 0 and var total ? Math.Min(memLimit, total) : memLimit },
         };
         return ContainersEndpoints.Write(ctx, body);
     }
@@ -83,12 +83,5 @@ public static class ProcessEndpoints
     {
         string first = File.ReadLines("/proc/stat").First();
         return first.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Sum(long.Parse) * 10_000_000;
-    }
-
-    private static long MemTotal()
-    {
-        foreach (string line in File.ReadLines("/proc/meminfo"))
-            if (line.StartsWith("MemTotal:", StringComparison.Ordinal)) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        return long.MaxValue;
     }
 }

@@ -52,6 +52,19 @@ public static class SystemEndpoints
 
     public static string Arch => RuntimeInformation.OSArchitecture switch { Architecture.X64 => "amd64", Architecture.Arm64 => "arm64", var a => a.ToString().ToLowerInvariant() };
 
+    /// <summary>The host's memory in bytes (/proc/meminfo's MemTotal), 0 if unknown.</summary>
+    public static long MemTotal()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException) { }
+        return 0;
+    }
+
     public static string KernelVersion()
     {
         try { return File.ReadAllText("/proc/sys/kernel/osrelease").Trim(); }

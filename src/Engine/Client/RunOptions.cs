@@ -16,7 +16,7 @@ public sealed class RunOptions
 {
     public bool Interactive, Tty, Detach;
     public string? Name;
-    public string DetachKeys = "ctrl-p,ctrl-q";
+    public string DetachKeys = Api.DetachKeys.Default;
     public ContainerConfigBody Body { get; } = new() { HostConfig = new HostConfigBody() };
     public string Image = "";
 

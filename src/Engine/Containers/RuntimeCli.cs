@@ -74,23 +74,8 @@ public sealed unsafe class RuntimeCli(string binary, string root)
 
     private static string ReadAll(int fd)
     {
-        try
-        {
-            var bytes = new List<byte>();
-            byte* buffer = stackalloc byte[4096];
-            while (true)
-            {
-                nint n = Libc.Read(fd, buffer, 4096);
-                if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
-                if (n <= 0) break;
-                for (int i = 0; i < n; i++) bytes.Add(buffer[i]);
-            }
-            return Encoding.UTF8.GetString(bytes.ToArray());
-        }
-        finally
-        {
-            Libc.Close(fd);
-        }
+        try { return HostCommand.ReadAll(fd, "runtime"); }
+        finally { Libc.Close(fd); }
     }
 
     private static void WriteAll(int fd, byte[] bytes)

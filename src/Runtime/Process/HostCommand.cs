@@ -61,7 +61,8 @@ public static unsafe class HostCommand
         }
     }
 
-    private static string ReadAll(int fd, string what)
+    /// <summary>Everything a pipe gives until EOF, as UTF-8 (the caller closes <paramref name="fd"/>).</summary>
+    public static string ReadAll(int fd, string what)
     {
         var buffer = new ArrayBufferWriter<byte>(16384);
         while (true)

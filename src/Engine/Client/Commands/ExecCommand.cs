@@ -19,7 +19,7 @@ public static class ExecCommand
         cl.NeedAtLeast("container exec", 2, "[-i] [-t] [-d] [-e K=V] [-w DIR] [-u USER] CONTAINER COMMAND [ARG...]");
         bool tty = cl.Has("tty"), stdin = cl.Has("interactive"), detach = cl.Has("detach");
         if (tty && stdin && !detach && !ClientTerminal.StdinIsTerminal) throw new MyDockerException("the input device is not a TTY");
-        string detachKeys = cl.Value("detach-keys") ?? "ctrl-p,ctrl-q";
+        string detachKeys = cl.Value("detach-keys") ?? Api.DetachKeys.Default;
         Api.DetachKeys.Parse(detachKeys);
 
         var body = new JsonObject

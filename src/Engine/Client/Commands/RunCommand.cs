@@ -47,7 +47,7 @@ public static class RunCommand
             bool tty = c["Config"]?["Tty"]?.GetValue<bool>() ?? false;
             bool stdin = cl.Has("interactive") && (c["Config"]?["OpenStdin"]?.GetValue<bool>() ?? false);
             if (tty && stdin && !ClientTerminal.StdinIsTerminal) throw new MyDockerException("the input device is not a TTY");
-            return await AttachAndStart(api, id, tty, stdin, cl.Value("detach-keys") ?? "ctrl-p,ctrl-q", "next-exit");
+            return await AttachAndStart(api, id, tty, stdin, cl.Value("detach-keys") ?? Api.DetachKeys.Default, "next-exit");
         }
         int status = 0;
         foreach (string name in cl.Positional)
@@ -109,7 +109,7 @@ public static class RunCommand
         bool tty = c["Config"]?["Tty"]?.GetValue<bool>() ?? false;
         bool stdin = !cl.Has("no-stdin") && (c["Config"]?["OpenStdin"]?.GetValue<bool>() ?? false);
         if (tty && stdin && !ClientTerminal.StdinIsTerminal) throw new MyDockerException("the input device is not a TTY");
-        string detachKeys = cl.Value("detach-keys") ?? "ctrl-p,ctrl-q";
+        string detachKeys = cl.Value("detach-keys") ?? Api.DetachKeys.Default;
         Api.DetachKeys.Parse(detachKeys);
         string query = $"stream=1&stdout=1&stderr=1{(stdin ? "&stdin=1" : "")}&detachKeys={ApiClient.Q(detachKeys)}";
         using var connection = await api.Hijack($"{ContainerApi.Path(id)}/attach?{query}");
