@@ -96,22 +96,24 @@ public static class AttachEndpoints
             var buffer = new byte[8192];
             try
             {
+                bool finished = false;
                 while (true)
                 {
                     var read = input.ReadAsync(buffer, done.Token).AsTask();
-                    if (await Task.WhenAny(read, clientFinished) != read || await read == 0)
-                    {
-                        // As dockerd: the end of the client's stdin closes the container's only without a
-                        // TTY (a shell on a TTY would take it as ^D and exit: detaching must not do that).
-                        if (!tty) monitor.CloseStdin();
-                        return;
-                    }
+                    // After the client's FIN, what it sent before is already in the pipe (HalfCloseMiddleware
+                    // passes the bytes on before it reports the FIN): take it, then end stdin.
+                    if (!finished && await Task.WhenAny(read, clientFinished) != read) finished = true;
+                    if (finished && await Task.WhenAny(read, Task.Delay(100)) != read) break;
                     int n = await read;
+                    if (n == 0) break;
                     bool detached = false;
                     byte[] pass = detach == null ? buffer[..n] : detach.Scan(buffer.AsSpan(0, n), out detached);
                     if (pass.Length > 0) monitor.SendStdin(pass);
                     if (detached) { done.Cancel(); return; } // the container keeps running
                 }
+                // As dockerd: the end of the client's stdin closes the container's only without a
+                // TTY (a shell on a TTY would take it as ^D and exit: detaching must not do that).
+                if (!tty) monitor.CloseStdin();
             }
             catch (OperationCanceledException) { }
             catch (IOException) { }
