@@ -21,7 +21,8 @@ public static class ApiErrors
         catch (Exception e) when (!ctx.Response.HasStarted)
         {
             var (status, message) = Classify(e);
-            ctx.Items[ErrorItem] = message;
+            // A bug of ours (not a runtime's or a client's error): the log gets where it happened too.
+            ctx.Items[ErrorItem] = message.StartsWith("internal error", StringComparison.Ordinal) ? $"{message}\n{e.StackTrace}" : message;
             await Write(ctx, status, message);
         }
     }

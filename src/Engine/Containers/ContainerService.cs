@@ -27,7 +27,7 @@ public sealed class ContainerService
         _engine = engine;
         _store = store;
         _images = images;
-        _runtime = new RuntimeCli(engine.Options.Runtime, engine.Options.RuntimeRoot);
+        _runtime = new RuntimeCli(engine.Options.Runtime, engine.Options.RuntimeRoot, engine.Log.Line);
     }
 
     public ContainerStore Store => _store;
@@ -129,6 +129,7 @@ public sealed class ContainerService
             _runtime.TryRun("delete", "--force", record.Id);
             TryDelete(paths.ExitFile);
             MonitorStarted started;
+            long launched = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 started = MonitorLauncher.Start(new MonitorRequest
@@ -148,6 +149,8 @@ public sealed class ContainerService
                     ThreadPool.QueueUserWorkItem(_ => { try { Remove(record, force: true); } catch (Exception) { } });
                 throw;
             }
+            _engine.Log.Line($"container {record.ShortId}: monitor {started.MonitorPid} ran `mydocker create`, init pid {started.InitPid} waits for start " +
+                             $"({System.Diagnostics.Stopwatch.GetElapsedTime(launched).TotalMilliseconds:0.0} ms)");
             // Clients waiting to attach connect now, while init still waits for `start`: they see every byte.
             _events.ProcessCreated(record.Id);
             _events.WaitForAttachers(record.Id, TimeSpan.FromSeconds(10)); // ends as soon as they have connected

@@ -12,7 +12,7 @@ namespace MyDocker.Engine.Containers;
 /// Only stdin, stdout and stderr cross into the runtime: every other descriptor of the daemon
 /// (sockets, files) is close-on-exec.
 /// </summary>
-public sealed unsafe class RuntimeCli(string binary, string root)
+public sealed unsafe class RuntimeCli(string binary, string root, Action<string>? log = null)
 {
     public string Binary { get; } = binary;
     public string Root { get; } = root;
@@ -43,6 +43,7 @@ public sealed unsafe class RuntimeCli(string binary, string root)
     public Result TryRun(string[] args, string? stdin)
     {
         string[] argv = ["mydocker", "--root", Root, .. args];
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         int* outPipe = stackalloc int[2];
         int* errPipe = stackalloc int[2];
         int* inPipe = stackalloc int[2];
@@ -69,8 +70,13 @@ public sealed unsafe class RuntimeCli(string binary, string root)
         int status;
         while (Libc.WaitPid(pid, &status, 0) < 0 && Libc.LastErrno == Libc.EINTR) { }
         int code = (status & 0x7f) != 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+        log?.Invoke($"runtime: mydocker {string.Join(' ', args.Select(Shorten))} -> exit {code}, " +
+                    $"{System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0} ms");
         return new Result(code, o, e);
     }
+
+    /// <summary>A container id in a log line: its first 12 characters, as Docker shows it.</summary>
+    private static string Shorten(string arg) => arg.Length == 64 && arg.All(char.IsAsciiHexDigitLower) ? arg[..12] : arg;
 
     private static string ReadAll(int fd)
     {
