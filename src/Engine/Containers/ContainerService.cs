@@ -119,14 +119,16 @@ public sealed class ContainerService
 
     public void Start(ContainerRecord record)
     {
+        int monitorPidFd;
         lock (record)
         {
             if (record.State.Status == "running") throw new ApiException(304, "");
             if (record.State.Status == "removing") throw ApiException.Conflict($"container {record.ShortId} is being removed");
             string dir = _store.DirOf(record.Id);
             var paths = new MonitorPaths(dir);
-            // A container started before: its runtime instance is gone (deleted at exit); its exit file goes now.
-            _runtime.TryRun("delete", "--force", record.Id);
+            // A container started before: its runtime instance was deleted at exit (a daemon killed
+            // in between may have left it); its exit file goes now.
+            _runtime.DeleteIfPresent(record.Id);
             TryDelete(paths.ExitFile);
             MonitorStarted started;
             long launched = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -160,14 +162,16 @@ public sealed class ContainerService
             }
             catch
             {
-                _runtime.TryRun("delete", "--force", record.Id);
+                _runtime.TryRun("delete", "--force", record.Id); // init is killed: the monitor exits, and is reaped
+                MonitorExits.Watch(started.MonitorPid, started.MonitorPidFd, () => { });
                 throw;
             }
+            monitorPidFd = started.MonitorPidFd;
             record.State = new ContainerState { Status = "running", Pid = started.InitPid, MonitorPid = started.MonitorPid, StartedAt = DateTime.UtcNow };
             _store.Save(record);
             _engine.Log.Line($"container {record.ShortId}: started, init pid {started.InitPid}, monitor pid {started.MonitorPid}");
         }
-        ExitWatcher.Watch(this, record);
+        ExitWatcher.Watch(this, record, monitorPidFd);
     }
 
     /// <summary>Docker's CLI turns these start errors into exit codes 127 and 126.</summary>
@@ -245,7 +249,7 @@ public sealed class ContainerService
             if (record.State.Status == "removing") return;
             record.State.Status = "removing";
         }
-        _runtime.TryRun("delete", "--force", record.Id);
+        _runtime.DeleteIfPresent(record.Id); // deleted at exit already, unless the daemon was killed in between
         RemoveFiles(record);
         _engine.Log.Line($"container {record.ShortId} {record.Name}: removed");
         _events.Removed(record.Id);
@@ -256,8 +260,7 @@ public sealed class ContainerService
     {
         string dir = _store.DirOf(record.Id);
         RootfsMount.Unmount(dir);
-        try { Directory.Delete(dir, recursive: true); }
-        catch (DirectoryNotFoundException) { }
+        _store.Discard(dir);
         _store.Forget(record.Id);
     }
 

@@ -61,6 +61,7 @@ public sealed class ExecService(ContainerService containers)
         string dir = containers.Store.DirOf(c.Id);
         string processFile = Path.Combine(dir, $"exec-{exec.Id}.process.json");
         File.WriteAllText(processFile, SpecJson.SerializeProcess(ProcessFor(c, dir, exec.Config, tty)));
+        int monitorPidFd;
         try
         {
             var started = MonitorLauncher.Start(new MonitorRequest
@@ -70,6 +71,7 @@ public sealed class ExecService(ContainerService containers)
             });
             exec.Pid = started.InitPid;
             exec.MonitorPid = started.MonitorPid;
+            monitorPidFd = started.MonitorPidFd;
         }
         catch
         {
@@ -82,7 +84,7 @@ public sealed class ExecService(ContainerService containers)
             TryDelete(processFile);
         }
         containers.Engine.Log.Line($"container {c.ShortId}: exec {exec.Id[..12]} started: {string.Join(' ', exec.Config.Cmd!)} (pid {exec.Pid})");
-        WatchExit(exec, dir);
+        WatchExit(exec, dir, monitorPidFd);
         return new MonitorPaths(dir, exec.Id).AttachSocket;
     }
 
@@ -112,22 +114,15 @@ public sealed class ExecService(ContainerService containers)
         return p;
     }
 
-    private void WatchExit(ExecRecord exec, string dir)
+    private static void WatchExit(ExecRecord exec, string dir, int monitorPidFd)
     {
-        var thread = new Thread(() =>
+        MonitorExits.Watch(exec.MonitorPid, monitorPidFd, () =>
         {
-            int fd = Runtime.Interop.Libc.PidfdOpen(exec.MonitorPid);
-            if (fd >= 0)
-            {
-                Runtime.Process.ProcessExit.Wait(fd, -1);
-                Runtime.Interop.Libc.Close(fd);
-            }
             var exit = ExitFile.Read(dir, exec.Id);
             exec.ExitCode = exit?.ExitCode ?? 255;
             exec.Running = false;
             exec.Pid = 0;
-        }) { IsBackground = true, Name = $"exec-watcher {exec.Id[..12]}" };
-        thread.Start();
+        });
     }
 
     /// <summary>Blocks until the exec's exit code is known (after its output is relayed), at most <paramref name="timeout"/>.</summary>

@@ -40,6 +40,15 @@ public sealed unsafe class RuntimeCli(string binary, string root, Action<string>
 
     public Result TryRun(params string[] args) => TryRun(args, stdin: null);
 
+    /// <summary>
+    /// `mydocker delete --force ID` when the runtime has a state directory for the container; nothing
+    /// otherwise (a run of the runtime costs milliseconds, and most of the time there is nothing to delete).
+    /// </summary>
+    public void DeleteIfPresent(string id)
+    {
+        if (Directory.Exists(Path.Combine(Root, id))) TryRun("delete", "--force", id);
+    }
+
     public Result TryRun(string[] args, string? stdin)
     {
         string[] argv = ["mydocker", "--root", Root, .. args];

@@ -16,9 +16,8 @@ namespace MyDocker.Engine.Monitor;
 /// Started by MonitorLauncher with stdio on /dev/null and fd 3 the write end of a status pipe, on
 /// which it reports one line: "ok PID" (the process's pid) or "error MESSAGE".
 ///
-/// Two stages, the way conmon double-forks: the first spawns the second (in a new session) and exits
-/// at once, so the monitor is never the daemon's child and the daemon has no zombie to reap later;
-/// the orphaned monitor is adopted by init (or the nearest subreaper), which reaps it.
+/// It is the daemon's child, in a session of its own; when the daemon goes, init adopts it and the
+/// container carries on.
 /// </summary>
 public static unsafe class MonitorCommand
 {
@@ -29,32 +28,9 @@ public static unsafe class MonitorCommand
         var o = MonitorOptions.Parse(args);
         if (Libc.Fcntl(StatusFd, Libc.F_GETFD, 0) < 0)
             throw new MyDockerException("monitor: fd 3 (the status pipe) is not open: the daemon starts this command, not people");
-        return o.Detached ? RunMonitor(o) : SpawnDetached(o);
+        return RunMonitor(o);
     }
 
-    /// <summary>First stage: start the real monitor with the same stdio and status pipe, then go.</summary>
-    private static int SpawnDetached(MonitorOptions o)
-    {
-        string self = Environment.ProcessPath ?? "/proc/self/exe";
-        var argv = new List<string> { self, "monitor" };
-        argv.AddRange(new MonitorOptions
-        {
-            Id = o.Id, Dir = o.Dir, Runtime = o.Runtime, RuntimeRoot = o.RuntimeRoot, Bundle = o.Bundle,
-            Tty = o.Tty, Stdin = o.Stdin, ExecProcessFile = o.ExecProcessFile, ExecId = o.ExecId, Detached = true,
-        }.ToArgs());
-        try
-        {
-            FdSpawn.Start(self, argv, EnvironmentList(), [0, 1, 2, StatusFd], newSession: true, "starting the monitor");
-            return 0;
-        }
-        catch (Exception e)
-        {
-            Report("error " + ErrorText.Of(e));
-            return 1;
-        }
-    }
-
-    /// <summary>Second stage: the monitor itself.</summary>
     private static int RunMonitor(MonitorOptions o)
     {
         // Nothing we hold may leak into the runtime or the container: the status pipe included.

@@ -25,14 +25,20 @@ public sealed record MonitorRequest
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>The monitor's pid and the pid of the process it looks after (init, or the exec'd process).</summary>
-public readonly record struct MonitorStarted(int MonitorPid, int InitPid);
+/// <summary>
+/// The monitor's pid, a pidfd of it (the caller's to close: the monitor is the caller's child, and
+/// <c>Containers/MonitorExits</c> reaps it through this pidfd), and the pid of the process it looks
+/// after (init, or the exec'd process).
+/// </summary>
+public readonly record struct MonitorStarted(int MonitorPid, int InitPid, int MonitorPidFd);
 
 /// <summary>
-/// The daemon's side of starting a monitor: posix_spawn in a new session, stdio on /dev/null, a
-/// status pipe as fd 3; then wait for "ok PID" or "error MESSAGE". After "ok" the container is
-/// created, not started: the daemon runs `mydocker start ID` itself, so attach and the log see the
-/// first byte of output.
+/// The daemon's side of starting a monitor: posix_spawn in a new session (so a signal to the
+/// daemon's process group never reaches it), stdio on /dev/null, a status pipe as fd 3; then wait
+/// for "ok PID" or "error MESSAGE". After "ok" the container is created, not started: the daemon
+/// runs `mydocker start ID` itself, so attach and the log see the first byte of output.
+/// The monitor is the daemon's child, reaped when it exits; if the daemon goes first, init adopts
+/// it and the container carries on.
 /// </summary>
 public static unsafe class MonitorLauncher
 {
@@ -54,22 +60,24 @@ public static unsafe class MonitorLauncher
         try
         {
             devNull = Libc.Check(Libc.Open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC, 0), "opening /dev/null");
-            int firstStage = FdSpawn.Start(binary, argv, MonitorCommand.EnvironmentList(), [devNull, devNull, devNull, pipe[1]],
+            int monitor = FdSpawn.Start(binary, argv, MonitorCommand.EnvironmentList(), [devNull, devNull, devNull, pipe[1]],
                 newSession: true, "starting the monitor");
             Libc.Close(pipe[1]);
             pipe[1] = -1;
-            // The first stage only spawns the real monitor and exits: reap it now.
-            int status;
-            while (Libc.WaitPid(firstStage, &status, 0) < 0 && Libc.LastErrno == Libc.EINTR) { }
 
             string? line = ReadLine(pipe[0], r.Timeout);
-            if (line == null)
+            if (line != null && line.StartsWith("ok ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(3), out int pid))
             {
-                KillMonitor(paths);
-                throw new MyDockerException($"monitor of {MessageText.Quote(r.Id)}: no report within {r.Timeout.TotalSeconds:0} s");
+                // Our child, not reaped yet: its pid cannot have been reused.
+                int pidFd = Libc.PidfdOpen(monitor);
+                if (pidFd >= 0) return new MonitorStarted(monitor, pid, pidFd);
+                var e = Libc.Fail("pidfd_open of the monitor");
+                Reap(monitor, kill: true);
+                throw e;
             }
-            if (line.StartsWith("ok ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(3), out int pid))
-                return new MonitorStarted(ReadMonitorPid(paths), pid);
+            // The monitor failed (it exits after its report) or hangs: it goes, and is reaped, now.
+            Reap(monitor, kill: line == null || !line.StartsWith("error ", StringComparison.Ordinal));
+            if (line == null) throw new MyDockerException($"monitor of {MessageText.Quote(r.Id)}: no report within {r.Timeout.TotalSeconds:0} s");
             if (line.StartsWith("error ", StringComparison.Ordinal)) throw new MyDockerException(line[6..]);
             throw new MyDockerException(line.Length == 0
                 ? $"monitor of {MessageText.Quote(r.Id)}: exited without a report"
@@ -108,16 +116,11 @@ public static unsafe class MonitorLauncher
         }
     }
 
-    private static int ReadMonitorPid(MonitorPaths paths)
+    /// <summary>Waits for the monitor to exit (after SIGKILL if <paramref name="kill"/>) and reaps it.</summary>
+    private static void Reap(int pid, bool kill)
     {
-        try { return int.Parse(File.ReadAllText(paths.MonitorPidFile).Trim()); }
-        catch (Exception e) { throw ErrorText.Wrap($"reading {paths.MonitorPidFile}", e); }
-    }
-
-    /// <summary>A monitor that never reported: stop it (its runtime child may still be stuck, the daemon's cleanup deletes the container).</summary>
-    private static void KillMonitor(MonitorPaths paths)
-    {
-        try { Libc.Kill(ReadMonitorPid(paths), 9); }
-        catch (MyDockerException) { }
+        if (kill) Libc.Kill(pid, 9);
+        int status;
+        while (Libc.WaitPid(pid, &status, 0) < 0 && Libc.LastErrno == Libc.EINTR) { }
     }
 }

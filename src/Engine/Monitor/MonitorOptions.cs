@@ -19,17 +19,12 @@ public sealed class MonitorOptions
     public string? ExecProcessFile { get; init; }
     public string? ExecId { get; init; }
 
-    /// <summary>Set on the second stage: the first one re-spawned us so we are nobody's child (MonitorCommand).</summary>
-    public bool Detached { get; init; }
-
     public MonitorPaths Paths => new(Dir, ExecId);
-
-    public const string DetachedFlag = "--detached";
 
     public static MonitorOptions Parse(string[] args)
     {
         string? id = null, dir = null, runtime = null, root = null, bundle = null, exec = null, execId = null;
-        bool tty = false, stdin = false, detached = false;
+        bool tty = false, stdin = false;
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new MyDockerException($"monitor: {args[i]} needs a value");
@@ -44,7 +39,6 @@ public sealed class MonitorOptions
                 case "--exec-id": execId = Value(); break;
                 case "--tty": tty = true; break;
                 case "--stdin": stdin = true; break;
-                case DetachedFlag: detached = true; break;
                 default: throw new MyDockerException($"monitor: unknown argument {MessageText.Quote(args[i])}");
             }
         }
@@ -62,7 +56,6 @@ public sealed class MonitorOptions
             Stdin = stdin,
             ExecProcessFile = exec == null ? null : Path.GetFullPath(exec),
             ExecId = execId,
-            Detached = detached,
         };
     }
 
@@ -75,7 +68,6 @@ public sealed class MonitorOptions
         if (Tty) a.Add("--tty");
         if (Stdin) a.Add("--stdin");
         if (ExecProcessFile != null) a.AddRange(["--exec", ExecProcessFile, "--exec-id", ExecId!]);
-        if (Detached) a.Add(DetachedFlag);
         return a;
     }
 }

@@ -43,6 +43,13 @@ public static unsafe partial class Libc
     public static partial int WaitPid(int pid, int* status, int options);
     public const int WNOHANG = 1;
 
+    /// <summary>waitid(2); with P_PIDFD the process is named by a pidfd, so a reused pid can never be reaped by mistake.</summary>
+    [LibraryImport(Lib, EntryPoint = "waitid", SetLastError = true)]
+    public static partial int WaitId(int idType, int id, byte* siginfo, int options);
+    public const int P_PIDFD = 3, WEXITED = 4;
+    /// <summary>sizeof(siginfo_t).</summary>
+    public const int SigInfoSize = 128;
+
     [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall3(long number, long a1, long a2, long a3);
 

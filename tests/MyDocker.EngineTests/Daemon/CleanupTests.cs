@@ -20,6 +20,7 @@ public class CleanupTests(DaemonFixture daemon)
         Assert.True(Directory.Exists(memory), $"{memory} missing while running");
         Assert.True(Directory.Exists(state), $"{state} missing while running");
         Assert.Contains(KernelView.ProcessesMentioning(id), p => File.ReadAllText($"/proc/{p}/cmdline").Contains("monitor"));
+        Assert.Equal("ok\n", docker.Ok("exec", id, "echo", "ok")); // an exec's monitor, gone by now
 
         docker.Ok("rm", "-f", id);
 
@@ -33,5 +34,8 @@ public class CleanupTests(DaemonFixture daemon)
         Assert.False(Directory.Exists(state), $"{state} (the runtime's state) is still there");
         Assert.False(Directory.Exists(Path.Combine("/run/mydocker-net", id)), $"/run/mydocker-net/{id} (the slirp4netns hook's directory) is still there");
         Assert.Equal(404, daemon.Api("GET", $"/v1.41/containers/{id}/json").Status);
+        // The monitors are the daemon's children: each was reaped when it exited.
+        Assert.True(DockerCli.Eventually(() => KernelView.ZombieChildren(daemon.DaemonPid).Count == 0, 2),
+            "the daemon's unreaped children: " + string.Join(", ", KernelView.ZombieChildren(daemon.DaemonPid)));
     }
 }

@@ -21,6 +21,23 @@ public static class KernelView
 
     public static bool Alive(int pid) => pid > 0 && Directory.Exists($"/proc/{pid}") && !IsZombie(pid);
 
+    /// <summary>Children of <paramref name="parent"/> that have exited and were never reaped.</summary>
+    public static List<int> ZombieChildren(int parent)
+    {
+        var found = new List<int>();
+        foreach (string d in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(d), out int pid)) continue;
+            try
+            {
+                string[] f = File.ReadAllText($"{d}/stat").Split(')').Last().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f[0] == "Z" && f[1] == parent.ToString()) found.Add(pid);
+            }
+            catch (IOException) { }
+        }
+        return found;
+    }
+
     private static bool IsZombie(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/stat").Split(')').Last().TrimStart().StartsWith('Z'); }

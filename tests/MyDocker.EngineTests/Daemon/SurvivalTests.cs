@@ -65,6 +65,35 @@ public class SurvivalTests(DaemonFixture daemon)
     }
 
     /// <summary>
+    /// What a daemon killed in the middle leaves is cleared at the next start: a container directory
+    /// without container.json (a create cut short: its overlay may still be mounted) and DATA/trash
+    /// (directories of removed containers whose deletion had not finished).
+    /// </summary>
+    [Fact]
+    public void A_half_made_container_and_the_trash_are_cleared_at_start()
+    {
+        string half = Path.Combine(daemon.DataRoot, "containers", new string('e', 64));
+        string rootfs = Path.Combine(half, "rootfs");
+        string trash = Path.Combine(daemon.DataRoot, "trash", new string('f', 64) + ".1");
+        daemon.StopDaemon();
+        try
+        {
+            Directory.CreateDirectory(rootfs);
+            HostRun.Ok("mount", ["-t", "tmpfs", "half-made", rootfs]);
+            Directory.CreateDirectory(Path.Combine(trash, "upper", "etc"));
+            File.WriteAllText(Path.Combine(trash, "upper", "etc", "hostname"), "x\n");
+        }
+        finally
+        {
+            daemon.StartDaemon();
+        }
+        Assert.Empty(KernelView.MountsUnder(half));
+        Assert.False(Directory.Exists(half), $"{half} is still there");
+        Assert.True(DockerCli.Eventually(() => Directory.GetFileSystemEntries(Path.Combine(daemon.DataRoot, "trash")).Length == 0, 5),
+            "left in the trash: " + string.Join(", ", Directory.GetFileSystemEntries(Path.Combine(daemon.DataRoot, "trash"))));
+    }
+
+    /// <summary>
     /// SIGTERM stops the daemon at once even while a client waits on a long request (docker wait,
     /// logs -f, attach): the socket file is gone at once, so a daemon still alive for seconds after
     /// can be joined by a second one on the same data root (and, exiting later, delete its socket).

@@ -53,6 +53,14 @@ public sealed class MonitorFixture : IDisposable
         return (p.ExitCode, stdout + stderr);
     }
 
+    /// <summary>Reaps an exited monitor through its pidfd (as Containers/MonitorExits does) and closes the pidfd.</summary>
+    public static unsafe void Reap(MonitorStarted m)
+    {
+        byte* siginfo = stackalloc byte[Libc.SigInfoSize];
+        Libc.WaitId(Libc.P_PIDFD, m.MonitorPidFd, siginfo, Libc.WEXITED);
+        Libc.Close(m.MonitorPidFd);
+    }
+
     public void Dispose() => Directory.Delete(_tempDir, recursive: true);
 }
 
@@ -69,7 +77,7 @@ public sealed class MonitorTestContainer : IDisposable
 {
     private readonly MonitorFixture _f;
     private readonly string _tempDir;
-    private readonly List<int> _monitors = [];
+    private readonly List<MonitorStarted> _monitors = [];
 
     public string Id { get; } = "montest-" + Guid.NewGuid().ToString("N")[..12];
     public string Bundle { get; }
@@ -113,7 +121,7 @@ public sealed class MonitorTestContainer : IDisposable
     public MonitorStarted Launch(MonitorRequest request)
     {
         var started = MonitorLauncher.Start(request);
-        _monitors.Add(started.MonitorPid);
+        _monitors.Add(started);
         return started;
     }
 
@@ -195,7 +203,11 @@ public sealed class MonitorTestContainer : IDisposable
         try
         {
             MonitorFixture.Run(_f.Runtime, ["--root", RuntimeRoot, "delete", "--force", Id]);
-            foreach (int pid in _monitors) WaitGone(pid);
+            foreach (var m in _monitors)
+            {
+                WaitGone(m.MonitorPid);
+                MonitorFixture.Reap(m); // the monitor is our child, as it is the daemon's
+            }
             Assert.Empty(ProcessesMentioningDir());
             var (_, list) = MonitorFixture.Run(_f.Runtime, ["--root", RuntimeRoot, "list", "--quiet"]);
             Assert.DoesNotContain(Id, list);

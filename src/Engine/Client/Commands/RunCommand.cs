@@ -80,8 +80,12 @@ public static class RunCommand
     {
         Api.DetachKeys.Parse(detachKeys); // a bad --detach-keys is an error before anything starts
         string query = $"stream=1&stdout=1&stderr=1{(stdin ? "&stdin=1" : "")}&detachKeys={ApiClient.Q(detachKeys)}";
-        using var connection = await api.Hijack($"{ContainerApi.Path(id)}/attach?{query}");
-        var wait = await ContainerApi.Wait(api, id, waitCondition);
+        // Attached and waiting before the start, so that neither the first byte nor the exit is missed;
+        // the two requests go out together (each is a round trip to the daemon).
+        var attaching = api.Hijack($"{ContainerApi.Path(id)}/attach?{query}");
+        var waiting = ContainerApi.Wait(api, id, waitCondition);
+        using var connection = await attaching;
+        var wait = await waiting;
         using var terminal = tty && stdin ? ClientTerminal.Enter() : null;
         Task<AttachEnd> session = AttachSession.Run(connection, tty, stdin, detachKeys);
         try
