@@ -59,16 +59,22 @@ test: deps build rootfs engine-setup
 test-faults: build
 	sh scripts/run-fault-tests.sh
 
-# Performance against runc (and crun where it can run): one run, a table in bench/results/latest.md.
-# Not part of `make test`; how to read it: docs/PERFORMANCE.md.
-.PHONY: bench bench-smoke
-bench: build
-	timeout 1800 bash bench/bench.sh
+# Performance, in one run on this machine: the runtime against runc (and crun where it can run),
+# bench/results/latest.md; then the engine against docker and podman, bench/results/engine.md.
+# Not part of `make test`; how to read it: docs/PERFORMANCE.md. Both parts run even if one fails.
+.PHONY: bench bench-smoke bench-deps
+bench: build bench-deps
+	rc=0; timeout 1800 bash bench/bench.sh || rc=$$?; timeout 1200 bash bench/engine.sh || rc=$$?; exit $$rc
 
-# The same cases with 3 samples each, for CI: every case must work (exit 1 on any failure, 124 on
-# a hang), the figures mean little. Writes bench/results/smoke.md.
-bench-smoke: build
-	BENCH_ITERATIONS=3 BENCH_WARMUP=1 BENCH_OUT=bench/results/smoke.md timeout 600 bash bench/bench.sh
+# The same cases with 3 samples each (5 running containers for the engine's memory), for CI: every
+# case must work (exit 1 on any failure, 124 on a hang), the figures mean little.
+# Writes bench/results/smoke.md and bench/results/engine-smoke.md.
+bench-smoke: build bench-deps
+	rc=0; BENCH_ITERATIONS=3 BENCH_WARMUP=1 BENCH_OUT=bench/results/smoke.md timeout 600 bash bench/bench.sh || rc=$$?; \
+	ENGINE_ITERATIONS=3 ENGINE_CONTAINERS=5 BENCH_WARMUP=1 ENGINE_OUT=bench/results/engine-smoke.md timeout 600 bash bench/engine.sh || rc=$$?; exit $$rc
+
+bench-deps:
+	sh scripts/install-bench-deps.sh
 
 # The readers of config.json and state.json under afl-fuzz (SharpFuzz), FUZZ_SECONDS each (default 120);
 # fails if a crash is found. Not part of `make test`; how to read it: fuzz/README.md.

@@ -4,7 +4,7 @@
 # `make bench` runs it after bench/bench.sh; `make bench-smoke` with 3 iterations. How to read the
 # output: docs/PERFORMANCE.md ("The engine").
 #
-#   ENGINE_ITERATIONS=20     samples of each `run --rm IMAGE true`
+#   ENGINE_ITERATIONS=50     samples of each `run --rm IMAGE true`
 #   ENGINE_CONTAINERS=50     running containers for the "daemon RSS with N containers" rows
 #   BENCH_WARMUP=3           unrecorded runs per engine first
 #   ENGINE_OUT=bench/results/engine.md
@@ -17,7 +17,7 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 export LC_ALL=C
 
-ITER=${ENGINE_ITERATIONS:-20}
+ITER=${ENGINE_ITERATIONS:-50}
 NCONT=${ENGINE_CONTAINERS:-50}
 WARMUP=${BENCH_WARMUP:-3}
 OUT=${ENGINE_OUT:-$REPO/bench/results/engine.md}
@@ -30,6 +30,7 @@ RECORD=0
 W=
 MD_RUNROOT=/run/mydocker-bench-engine
 CREATED_KEY=0          # dockerd writes /etc/docker/key.json; removed after if it was not there before
+CGROUP_PARENTS=()      # the engines' parent cgroups (docker, libpod_parent, mydocker) that did not exist before: removed after
 
 die() { echo "bench-engine: $*" >&2; exit 1; }
 say() { echo "bench-engine: $*" >&2; }
@@ -142,6 +143,7 @@ cleanup() {
   done < <(tac /proc/self/mounts)
   rm -rf "$W" "$MD_RUNROOT"
   ((CREATED_KEY)) && rm -f /etc/docker/key.json && rmdir /etc/docker 2>/dev/null
+  for m in "${CGROUP_PARENTS[@]}"; do find "$m" -depth -type d -exec rmdir {} + 2>/dev/null; done
   exit $rc
 }
 
@@ -193,7 +195,9 @@ loaded() {
       mydocker) md container run -d --net none --name "bench$i" bench sleep 1000 ;;
       docker)   dk run -d --name "bench$i" bench sleep 1000 ;;
       podman)   pm run -d --network none --name "bench$i" bench sleep 1000 ;;
-    esac </dev/null >/dev/null 2>>"$W/errors" || bad=$((bad + 1))
+    esac </dev/null >/dev/null 2>"$W/err" && continue
+    bad=$((bad + 1))
+    echo "$e: run -d bench sleep 1000 -> $(head -c 300 "$W/err" | tr '\n' ' ')" >> "$W/errors"
   done
   now; sample detached "$e" $((NOW - t0))
   FAILED[$e-detached]=$bad
@@ -209,6 +213,26 @@ unload() {
     podman)   pm rm -af -t 0 ;;
   esac >/dev/null 2>>"$W/errors"
 }
+
+# --- where our daemon's time goes, from its own log ---------------------------------------------
+
+# phases: from the lines the daemon logged while measuring (one per runtime call and per monitor
+# launch, each with its duration), "NET PHASE median" for each network mode and phase.
+phases() {
+  local log=$W/md.log.measured
+  {
+    sed -n 's/.* container \([0-9a-f]\{12\}\) .*: created from .* (\([a-z0-9]*\)[,)].*/net \1 \2/p' "$log"
+    sed -n 's/.* container \([0-9a-f]\{12\}\): monitor [0-9]* ran .*(\([0-9.]*\) ms)$/monitor \1 \2/p' "$log"
+    sed -n 's/.* runtime: mydocker start \([0-9a-f]\{12\}\) -> exit 0, \([0-9.]*\) ms$/start \1 \2/p' "$log"
+    sed -n 's/.* runtime: mydocker delete --force \([0-9a-f]\{12\}\) -> exit 0, \([0-9.]*\) ms$/delete \1 \2/p' "$log"
+  } | awk '$1 == "net" { net[$2] = $3; next } ($2 in net) { print net[$2], $1, $3 }' |
+    sort -k1,1 -k2,2 -k3,3n |
+    awk '{ k = $1 " " $2; v[k, ++n[k]] = $3 }
+         END { for (k in n) { c = n[k]; m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; print k, m, c } }'
+}
+
+# phase NET PHASE: the median, or n/a.
+phase() { awk -v net="$1" -v p="$2" '$1 == net && $2 == p { printf "%.1f", $3; f = 1 } END { if (!f) printf "n/a" }' "$W/phases"; }
 
 # --- the report ---------------------------------------------------------------------------------
 
@@ -254,7 +278,7 @@ report() {
   echo "| measure | mydocker | mydocker \`--net none\` | docker | podman \`--network none\` |"
   echo "|---|---|---|---|---|"
   echo "| \`run --rm bench true\` | $(ms_cell run mydocker) | $(ms_cell run mydocker-nonet) | $(ms_cell run docker) | $(ms_cell run podman) |"
-  echo "| $NCONT × \`run -d bench sleep 1000\`, one after the other (wall) | | $(ms_cell detached mydocker) | $(ms_cell detached docker) | $(ms_cell detached podman) |"
+  echo "| $NCONT × \`run -d bench sleep 1000\`, one after the other (wall, one round) | | $(ms_cell detached mydocker) | $(ms_cell detached docker) | $(ms_cell detached podman) |"
   echo
   r1=$(ratio "$md" "$pm"); r2=$(ratio "$md" "$dk"); r3=$(ratio "$mn" "$pm"); r4=$(ratio "$mn" "$dk")
   echo "| target (medians) | ratio | limit | met |"
@@ -263,6 +287,15 @@ report() {
   echo "| mydocker ÷ docker | $r2 | ≤ 0.2 | $(met "$r2" 0.2) |"
   echo "| mydocker \`--net none\` ÷ podman | $r3 | ≤ 0.3 | $(met "$r3" 0.3) |"
   echo "| mydocker \`--net none\` ÷ docker | $r4 | ≤ 0.2 | $(met "$r4" 0.2) |"
+  echo
+  phases > "$W/phases"
+  echo "Where our daemon's time goes, from its log (docs/ENGINE.md): medians in ms over the measured \`run --rm\` containers. The rest of a run is the client (two processes: \`mydocker\` execs \`mydocker-engine\`), the HTTP requests, the container's own run, and the removal of its directory."
+  echo
+  echo "| phase | mydocker (slirp4netns) | mydocker \`--net none\` |"
+  echo "|---|---|---|"
+  echo "| monitor start + \`mydocker create\` (init waits; with slirp4netns, its createRuntime hook) | $(phase slirp4netns monitor) | $(phase none monitor) |"
+  echo "| \`mydocker start\` | $(phase slirp4netns start) | $(phase none start) |"
+  echo "| \`mydocker delete\` after the exit (with slirp4netns, its poststop hook waits for slirp4netns to end) | $(phase slirp4netns delete) | $(phase none delete) |"
   echo
   echo "Memory in MiB. RSS: resident pages of the process, its shared library and binary pages included. PSS: each shared page divided among the processes that map it, summed over the helpers."
   echo
@@ -296,6 +329,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 LOAD0=$(cut -d ' ' -f 1 /proc/loadavg)
+for h in /sys/fs/cgroup/*/; do
+  for m in "${h}docker" "${h}libpod_parent" "${h}mydocker"; do [[ -e $m ]] || CGROUP_PARENTS+=("$m"); done
+done
 W=$(mktemp -d /tmp/mydocker-bench-engine.XXXXXX)
 mkdir -p "$W/samples"
 declare -A PSS=()
@@ -312,6 +348,7 @@ for ((i = 0; i < WARMUP; i++)); do for e in "${ENGINES[@]}"; do measure_run "$e"
 sleep 1
 daemon_rss idle
 RECORD=1
+MEASURED_FROM=$(($(wc -l < "$W/md.log") + 1))
 
 say "run --rm bench true: $ITER iterations"
 for ((i = 1; i <= ITER; i++)); do
@@ -319,6 +356,8 @@ for ((i = 1; i <= ITER; i++)); do
   for e in "${ENGINES[@]:k}" "${ENGINES[@]:0:k}"; do measure_run "$e"; done
   ((i % 10 == 0)) && say "  $i/$ITER"
 done
+
+tail -n "+$MEASURED_FROM" "$W/md.log" > "$W/md.log.measured"
 
 say "$NCONT running containers per engine"
 for e in mydocker docker podman; do loaded "$e"; done
