@@ -124,9 +124,17 @@ public static class HalfCloseMiddleware
         }
     }
 
-    private static long? FindHeadEnd(System.Buffers.ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// Where the request head ends: just past its empty line. A line may end in CRLF or in a bare LF
+    /// (RFC 9112 §2.2 lets a server accept that; Kestrel does, and Docker.DotNet sends its headers so).
+    /// </summary>
+    internal static long? FindHeadEnd(System.Buffers.ReadOnlySequence<byte> buffer)
     {
         var reader = new System.Buffers.SequenceReader<byte>(buffer);
-        return reader.TryReadTo(out System.Buffers.ReadOnlySequence<byte> _, "\r\n\r\n"u8, advancePastDelimiter: true) ? reader.Consumed : null;
+        while (reader.TryAdvanceTo((byte)'\n'))
+        {
+            if (reader.IsNext((byte)'\n', advancePast: true) || reader.IsNext("\r\n"u8, advancePast: true)) return reader.Consumed;
+        }
+        return null;
     }
 }

@@ -19,7 +19,8 @@ public static class UpgradeBodyRewriter
     {
         string text = Encoding.Latin1.GetString(head);
         if (!text.StartsWith("POST ", StringComparison.Ordinal)) return null;
-        string[] lines = text.Split("\r\n");
+        // Lines end in CRLF or a bare LF (see HalfCloseMiddleware.FindHeadEnd); a rewritten head uses CRLF throughout.
+        string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         bool upgrade = lines.Any(l => l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) && l.Contains("upgrade", StringComparison.OrdinalIgnoreCase));
         int lengthLine = Array.FindIndex(lines, l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         if (!upgrade || lengthLine < 0) return null;
