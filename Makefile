@@ -59,6 +59,15 @@ test: deps build rootfs engine-setup
 test-faults: build
 	sh scripts/run-fault-tests.sh
 
+# Real engines with mydocker as their runtime: docker, podman and containerd, each started by hand on
+# private paths and stopped by PID (tests/engines/run.sh). Ends with "N passed, M failed".
+.PHONY: test-engines engines-deps
+test-engines: build engines-deps
+	timeout 900 bash tests/engines/run.sh
+
+engines-deps:
+	sh scripts/apt-install.sh test-engines docker.io containerd podman runc tmux busybox-static
+
 # Performance, in one run on this machine: the runtime against runc (and crun where it can run),
 # bench/results/latest.md; then the engine against docker and podman, bench/results/engine.md.
 # Not part of `make test`; how to read it: docs/PERFORMANCE.md. Both parts run even if one fails.

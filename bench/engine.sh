@@ -16,11 +16,12 @@
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 export LC_ALL=C
+. "$REPO/scripts/engines-common.sh"
 
 ITER=${ENGINE_ITERATIONS:-50}
 NCONT=${ENGINE_CONTAINERS:-50}
 WARMUP=${BENCH_WARMUP:-3}
-OUT=${ENGINE_OUT:-$REPO/bench/results/engine.md}
+OUT=$(realpath -m "${ENGINE_OUT:-$REPO/bench/results/engine.md}")
 MYDOCKER=${MYDOCKER:-$REPO/out/mydocker}
 
 ENGINES=(mydocker mydocker-nonet docker podman)   # mydocker-nonet: the same daemon, `--net none`
@@ -29,8 +30,6 @@ NOTES=()
 RECORD=0
 W=
 MD_RUNROOT=/run/mydocker-bench-engine
-CREATED_KEY=0          # dockerd writes /etc/docker/key.json; removed after if it was not there before
-CGROUP_PARENTS=()      # the engines' parent cgroups (docker, libpod_parent, mydocker) that did not exist before: removed after
 
 die() { echo "bench-engine: $*" >&2; exit 1; }
 say() { echo "bench-engine: $*" >&2; }
@@ -54,24 +53,6 @@ run_true() {
 
 # --- starting and stopping the daemons ----------------------------------------------------------
 
-# wait_for SECONDS CMD...: until CMD succeeds.
-wait_for() {
-  local n=$(($1 * 10)); shift
-  while ((n-- > 0)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  return 1
-}
-
-# stop_pid PID: SIGTERM, up to 15 s, then SIGKILL.
-stop_pid() {
-  local p=$1 n=150
-  [[ -n $p ]] && kill -0 "$p" 2>/dev/null || return 0
-  kill -TERM "$p" 2>/dev/null
-  while kill -0 "$p" 2>/dev/null && ((n-- > 0)); do sleep 0.1; done
-  kill -0 "$p" 2>/dev/null && kill -KILL "$p"
-  wait "$p" 2>/dev/null
-  return 0
-}
-
 start_mydocker() {
   "$MYDOCKER" daemon --socket "$W/md.sock" --data-root "$W/md-data" --runtime-root "$MD_RUNROOT" \
     --log "$W/md.log" </dev/null >/dev/null 2>&1 &
@@ -83,7 +64,6 @@ start_mydocker() {
 start_docker() {
   local d=$W/docker
   mkdir -p "$d"
-  [[ -e /etc/docker/key.json ]] || CREATED_KEY=1
   # No bridge, no iptables, no ip_forward: dockerd must not change the host's network (../shared/ENGINES.md).
   cat > "$d/daemon.json" <<EOF
 { "data-root": "$d/data", "exec-root": "$d/exec", "pidfile": "$d/dockerd.pid",
@@ -136,14 +116,14 @@ cleanup() {
   [[ -f $W/podman/containers.conf ]] && { pm rm -af -t 0 >/dev/null 2>&1; pm system reset -f >/dev/null 2>&1; }
   stop_pid "${MD_PID:-}"
   stop_pid "${DK_PID:-}"
+  kill_strays "$W"
   # Whatever an engine left mounted under the work directory (none should be: reported as a leak).
   while read -r _ m _; do
     [[ $m == "$W"/* ]] || continue
     say "leak: mount $m left behind; unmounting"; umount -l "$m" 2>/dev/null
   done < <(tac /proc/self/mounts)
   rm -rf "$W" "$MD_RUNROOT"
-  ((CREATED_KEY)) && rm -f /etc/docker/key.json && rmdir /etc/docker 2>/dev/null
-  for m in "${CGROUP_PARENTS[@]}"; do find "$m" -depth -type d -exec rmdir {} + 2>/dev/null; done
+  host_paths_restore
   exit $rc
 }
 
@@ -329,11 +309,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 LOAD0=$(cut -d ' ' -f 1 /proc/loadavg)
-for h in /sys/fs/cgroup/*/; do
-  for m in "${h}docker" "${h}libpod_parent" "${h}mydocker"; do [[ -e $m ]] || CGROUP_PARENTS+=("$m"); done
-done
+host_paths_before
 W=$(mktemp -d /tmp/mydocker-bench-engine.XXXXXX)
 mkdir -p "$W/samples"
+cd "$W" || exit 1   # what an engine's helper drops into its working directory (conmon: "oom") stays here
 declare -A PSS=()
 sh "$REPO/scripts/make-rootfs.sh" "$W/rootfs" >/dev/null || die "make-rootfs failed"
 tar -C "$W/rootfs" -cf "$W/rootfs.tar" . || die "tar failed"
