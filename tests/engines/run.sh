@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/engines/run.sh [docker] [podman] [containerd]: real engines with `mydocker` as their OCI
+# tests/engines/run.sh [docker] [podman] [containerd] [buildah]: real engines with `mydocker` as their OCI
 # runtime (`make test-engines`; CI runs it after `make test`). As root. Each engine gets its own
 # daemon, socket and storage under one temporary directory, started by hand (no systemd here) and
 # stopped by PID; nothing is left behind (the EXIT trap removes it, and the engines' parent cgroups
@@ -8,7 +8,9 @@
 # For each engine: a run with output; an exit code; `-it` with a resize, read off a tmux screen;
 # detached + exec + stop + rm; pause/unpause read back from the freezer; update --memory read back
 # from the memory cgroup; a signal the container traps; an OOM kill under a memory limit (137,
-# OOMKilled); a command that does not exist (127, and the runtime's words for it).
+# OOMKilled); a command that does not exist (127, and the runtime's words for it), in `run` and in
+# `exec`; one that is not executable (as with runc). buildah builds an image with mydocker running
+# its steps, and podman runs it.
 # Output: one line per step, then "N passed, M failed" (CI adds it up with the other test runs).
 #
 #   RUNTIME=out/mydocker     the runtime under test (absolute path or relative to the repository)
@@ -21,7 +23,7 @@ RUNTIME=$(cd "$REPO" && realpath "${RUNTIME:-out/mydocker}")
 
 [[ $EUID -eq 0 ]] || { say "must run as root"; exit 1; }
 [[ -x $RUNTIME ]] || { say "$RUNTIME not found (make build)"; exit 1; }
-ENGINES=("$@"); ((${#ENGINES[@]})) || ENGINES=(docker podman containerd)
+ENGINES=("$@"); ((${#ENGINES[@]})) || ENGINES=(docker podman containerd buildah)
 
 W=$(mktemp -d /tmp/mydocker-test-engines.XXXXXX)
 TMUX_SOCK=$W/tmux.sock
@@ -34,7 +36,7 @@ cleanup() {
   trap - EXIT INT TERM
   tty_stop
   [[ -S $W/docker/docker.sock ]] && $DK rm -f $($DK ps -aq 2>/dev/null) >/dev/null 2>&1
-  [[ -f $W/podman/containers.conf ]] && { pm rm -af -t 0 >/dev/null 2>&1; pm system reset -f >/dev/null 2>&1; }
+  [[ -f $W/podman/containers.conf ]] && { bh rm -a >/dev/null 2>&1; pm rm -af -t 0 >/dev/null 2>&1; pm system reset -f >/dev/null 2>&1; }
   if [[ -S $W/containerd/containerd.sock ]]; then
     for c in $($CTR task ls -q 2>/dev/null); do $CTR task kill -s SIGKILL "$c" >/dev/null 2>&1; done
     sleep 0.5
@@ -217,6 +219,28 @@ t_oom() {
   cli rm o1 >/dev/null
 }
 
+# exec of /nosuch in a container of ours and in one of runc's (the reference): the same exit code.
+t_exec_missing_command() {
+  local out rc ref
+  cli run -d --name x1 $(net) $IMG sleep 300 >/dev/null || return 1
+  cli run -d --name x2 --runtime runc $(net) $IMG sleep 300 >/dev/null || return 1
+  out=$(cli exec x1 /nosuch 2>&1); rc=$?
+  cli exec x2 /nosuch >/dev/null 2>&1; ref=$?
+  cli rm -f x1 x2 >/dev/null
+  expect "exit code (runc's: $ref)" $rc "$ref" || { echo "$out"; return 1; }
+  grep -Eq 'no such file or directory|executable file not found' <<<"$out" || { echo "the error does not say what engines look for: $out"; return 1; }
+  echo "note: exit code $rc, as with runc" >&2
+}
+
+t_not_executable() {
+  local out rc ref
+  out=$(cli run --rm $(net) $IMG /etc/passwd 2>&1); rc=$?
+  cli run --rm --runtime runc $(net) $IMG /etc/passwd >/dev/null 2>&1; ref=$?
+  expect "exit code (runc's: $ref)" $rc "$ref" || { echo "$out"; return 1; }
+  grep -q 'permission denied' <<<"$out" || { echo "the error does not say what engines look for: $out"; return 1; }
+  echo "note: exit code $rc, as with runc" >&2
+}
+
 t_missing_command() {
   local out rc
   out=$(cli run --rm $(net) $IMG /nosuch 2>&1); rc=$?
@@ -234,6 +258,31 @@ docker_like_steps() {
   step "a signal the container traps" t_trapped_signal
   step "OOM under --memory: 137, OOMKilled" t_oom
   step "a command that does not exist: 127" t_missing_command
+  step "exec of a command that does not exist: as with runc" t_exec_missing_command
+  step "a command that is not executable: as with runc" t_not_executable
+}
+
+# --- buildah: builds an image with mydocker running its steps; podman runs the result -------------
+
+bh() { CONTAINERS_CONF=$W/podman/containers.conf CONTAINERS_STORAGE_CONF=$W/podman/storage.conf buildah "$@"; }
+
+b_build_and_run() {
+  local ctr out
+  ctr=$(bh from localhost/busybox:engines) || return 1
+  bh run --runtime "$W/mydocker" --network none "$ctr" -- sh -c 'echo built > /hello' || return 1
+  bh run --runtime "$W/mydocker" --network none "$ctr" -- mkdir -p /data/sub || return 1
+  out=$(bh run --runtime "$W/mydocker" --network none "$ctr" -- sh -c 'cat /hello; ls -d /data/sub; id -u') || return 1
+  expect "buildah run output" "$out" $'built\n/data/sub\n0' || return 1
+  bh config --cmd '["cat", "/hello"]' "$ctr" || return 1
+  bh commit -q "$ctr" localhost/built:engines >/dev/null || return 1
+  bh rm "$ctr" >/dev/null
+  out=$(pm run --rm --network none localhost/built:engines 2>"$W/err") || { cat "$W/err"; return 1; }
+  expect "podman run of the built image" "$out" built || return 1
+  grep -q ' mydocker .*create' "$W/calls.log" || { echo "mydocker was not called"; return 1; }
+}
+
+buildah_steps() {
+  step "from, run x3, config, commit; podman runs the image" b_build_and_run
 }
 
 # --- containerd through ctr: no image, the rootfs directory ---------------------------------------
@@ -322,6 +371,7 @@ for ENGINE in "${ENGINES[@]}"; do
     docker)     if start_docker; then docker_like_steps; else FAIL=$((FAIL + 1)); fi ;;
     podman)     if start_podman; then docker_like_steps; else FAIL=$((FAIL + 1)); fi ;;
     containerd) if start_containerd; then containerd_steps; else FAIL=$((FAIL + 1)); fi ;;
+    buildah)    if [[ -f $W/podman/containers.conf ]] || start_podman; then buildah_steps; else FAIL=$((FAIL + 1)); fi ;;
     *) say "unknown engine $ENGINE (docker, podman, containerd)"; FAIL=$((FAIL + 1)) ;;
   esac
 done
