@@ -28,9 +28,9 @@ HOST_NEW=()      # host paths absent before the engines ran
 CGROUP_NEW=()    # parent cgroups absent before
 host_paths_before() {
   local p h m
-  for p in /etc/docker/key.json /etc/docker /run/docker /run/containerd /run/runc; do [[ -e $p ]] || HOST_NEW+=("$p"); done
+  for p in /etc/docker/key.json /etc/docker /run/docker /run/containerd /run/runc /run/netns; do [[ -e $p ]] || HOST_NEW+=("$p"); done
   for h in /sys/fs/cgroup/*/; do
-    for m in docker libpod_parent default mydocker; do [[ -e $h$m ]] || CGROUP_NEW+=("$h$m"); done
+    for m in docker libpod_parent default mydocker k8s.io; do [[ -e $h$m ]] || CGROUP_NEW+=("$h$m"); done
   done
 }
 host_paths_restore() {
@@ -56,7 +56,7 @@ kill_strays() {
   local p cmd
   for p in /proc/[0-9]*; do
     [[ ${p#/proc/} == "$$" ]] && continue
-    cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+    cmd=$( { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null) || continue
     [[ $cmd == *"$1"* ]] || continue
     echo "left behind, killed: ${p#/proc/} $cmd" >&2
     kill -9 "${p#/proc/}" 2>/dev/null

@@ -11,6 +11,7 @@ public static class Program
 {
     public static int Main(string[] argv)
     {
+        MyDocker.Runtime.Process.StandardFds.OpenClosedOnDevNull();
         var args = new ArgReader(argv);
         GlobalOptions global;
         try

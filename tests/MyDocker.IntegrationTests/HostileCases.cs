@@ -240,9 +240,11 @@ public static class HostileCases
             new("state when the pid was reused says stopped", b => b.FakeState(b.Record(b.Unrelated.Pid, 1)), b => ["state", b.Id], 0, "",
                 Check: (b, r) => { Assert.Contains("\"status\": \"stopped\"", r.Stdout); Assert.Contains("\"pid\": 0", r.Stdout); }),
             new("kill when the pid was reused is refused", b => b.FakeState(b.Record(b.Unrelated.Pid, 1)), b => ["kill", b.Id, "KILL"], 1,
-                "mydocker: cannot kill container \"{id}\": it is stopped"),
-            new("kill --all when the pid was reused is refused", b => b.FakeState(b.Record(b.Unrelated.Pid, 1)), b => ["kill", "--all", b.Id, "KILL"], 1,
-                "mydocker: cannot kill container \"{id}\": it is stopped"),
+                "mydocker: cannot kill container \"{id}\": container not running (it is stopped)"),
+            // --all of a stopped container whose cgroup is gone succeeds, as runc's (containerd sends it
+            // after every exit); it signals the cgroup's processes, never the reused pid.
+            new("kill --all when the pid was reused signals no one", b => b.FakeState(b.Record(b.Unrelated.Pid, 1)), b => ["kill", "--all", b.Id, "KILL"], 0, "",
+                Check: (b, _) => Assert.True(File.Exists($"/proc/{b.Unrelated.Pid}/stat") && !File.ReadAllText($"/proc/{b.Unrelated.Pid}/stat").Contains(") Z"), "the unrelated process was killed")),
             new("start when the pid was reused is refused", b => b.FakeState(b.Record(b.Unrelated.Pid, 1), fifo: true), b => ["start", b.Id], 1,
                 "mydocker: cannot start container \"{id}\": it is stopped, not created"),
             new("exec when the pid was reused is refused", b => b.FakeState(b.Record(b.Unrelated.Pid, 1)), b => ["exec", b.Id, "true"], 1,

@@ -36,6 +36,34 @@ public sealed class RuntimeFlagTests(RuntimeFixture fx) : IDisposable
         Assert.DoesNotContain("work", r.Stdout.Split('\n')[0]);
     }
 
+    /// <summary>
+    /// containerd's shim starts a pod sandbox's `create` with stdin, stdout and stderr closed. The
+    /// runtime then opened its own files as fds 0-2 and aborted (status 134) without a word; now it
+    /// puts /dev/null there first (StandardFds).
+    /// </summary>
+    [Fact]
+    public void With_stdio_closed_create_works_and_a_failure_still_reaches_the_log()
+    {
+        string dir = Directory.CreateTempSubdirectory("mydocker-stdio-").FullName;
+        try { ClosedStdio(Path.Combine(dir, "log.json")); }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    private void ClosedStdio(string log)
+    {
+        string bundle = rt.Bundle(["true"]);
+        var ok = Exec.Run("/bin/sh", ["-c", $"exec 0<&- 1>&- 2>&-; {rt.Binary} --root {rt.Root} --log {log} --log-format json run --bundle {bundle} closed1; echo $? > {log}.rc"]);
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+        Assert.Equal("0", File.ReadAllText(log + ".rc").Trim());
+
+        string bad = rt.Bundle(["true"], c => c["mounts"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
+            { ["destination"] = "/x", ["type"] = "bind", ["source"] = "/nonexistent-source", ["options"] = new System.Text.Json.Nodes.JsonArray("rbind") }));
+        Exec.Run("/bin/sh", ["-c", $"exec 0<&- 1>&- 2>&-; {rt.Binary} --root {rt.Root} --log {log} --log-format json create --bundle {bad} closed2; echo $? > {log}.rc"]);
+        Assert.Equal("1", File.ReadAllText(log + ".rc").Trim());
+        Assert.Contains("\"level\":\"error\",\"msg\":\"mounts[", File.ReadAllText(log));
+        Assert.Contains("/nonexistent-source: No such file or directory", File.ReadAllText(log));
+    }
+
     [Fact]
     public void A_new_network_namespace_has_loopback_up()
     {

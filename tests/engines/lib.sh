@@ -18,6 +18,9 @@ make_wrapper() {
 #!/bin/sh
 "$RUNTIME" "\$@"
 rc=\$?
+if [ \$rc -ne 0 ]; then   # keep the config.json of a failed create: the engine removes its bundle
+  prev=; for a in "\$@"; do [ "\$prev" = --bundle ] && cp "\$a/config.json" "$W/failed-config.json" 2>/dev/null; prev=\$a; done
+fi
 { printf '%s rc=%s mydocker' "\$(date +%T.%3N)" "\$rc"; for a in "\$@"; do printf ' %s' "\$a"; done; printf '\n'; } >> "$W/calls.log"
 exit \$rc
 EOW

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/engines/run.sh [docker] [podman] [containerd] [buildah]: real engines with `mydocker` as their OCI
+# tests/engines/run.sh [docker] [podman] [containerd] [cri] [buildah]: real engines with `mydocker` as their OCI
 # runtime (`make test-engines`; CI runs it after `make test`). As root. Each engine gets its own
 # daemon, socket and storage under one temporary directory, started by hand (no systemd here) and
 # stopped by PID; nothing is left behind (the EXIT trap removes it, and the engines' parent cgroups
@@ -23,7 +23,7 @@ RUNTIME=$(cd "$REPO" && realpath "${RUNTIME:-out/mydocker}")
 
 [[ $EUID -eq 0 ]] || { say "must run as root"; exit 1; }
 [[ -x $RUNTIME ]] || { say "$RUNTIME not found (make build)"; exit 1; }
-ENGINES=("$@"); ((${#ENGINES[@]})) || ENGINES=(docker podman containerd buildah)
+ENGINES=("$@"); ((${#ENGINES[@]})) || ENGINES=(docker podman containerd cri buildah)
 
 W=$(mktemp -d /tmp/mydocker-test-engines.XXXXXX)
 TMUX_SOCK=$W/tmux.sock
@@ -37,6 +37,11 @@ cleanup() {
   tty_stop
   [[ -S $W/docker/docker.sock ]] && $DK rm -f $($DK ps -aq 2>/dev/null) >/dev/null 2>&1
   [[ -f $W/podman/containers.conf ]] && { bh rm -a >/dev/null 2>&1; pm rm -af -t 0 >/dev/null 2>&1; pm system reset -f >/dev/null 2>&1; }
+  if [[ -n $KTR && -S $W/cri/containerd.sock ]]; then   # a pod CriTests did not remove (it failed half-way)
+    for c in $($KTR task ls -q 2>/dev/null); do $KTR task kill -s SIGKILL "$c" >/dev/null 2>&1; done
+    sleep 0.5
+    for c in $($KTR container ls -q 2>/dev/null); do $KTR task rm -f "$c" >/dev/null 2>&1; $KTR container rm "$c" >/dev/null 2>&1; done
+  fi
   if [[ -S $W/containerd/containerd.sock ]]; then
     for c in $($CTR task ls -q 2>/dev/null); do $CTR task kill -s SIGKILL "$c" >/dev/null 2>&1; done
     sleep 0.5
@@ -47,7 +52,7 @@ cleanup() {
   while read -r _ m _; do
     [[ $m == "$W"/* ]] && umount -l "$m" 2>/dev/null
   done < <(tac /proc/self/mounts)
-  rm -rf "$W"
+  if [[ -n ${ENGINES_KEEP:-} ]]; then say "kept $W (ENGINES_KEEP)"; else rm -rf "$W"; fi
   host_paths_restore
 }
 trap cleanup EXIT
@@ -363,6 +368,75 @@ containerd_steps() {
   step "a command that does not exist: an error in the runtime's words" c_missing_command
 }
 
+# --- Kubernetes' path: containerd's CRI plugin, a runtime handler "mydocker", our CRI client --------
+
+KTR=
+# start_cri: a second containerd, with the CRI plugin on and its runtime handler "mydocker" (runc's v2
+# shim with BinaryName = mydocker: what a RuntimeClass with handler "mydocker" selects), a CNI
+# network of lo and an eth0 inside the pod (a pod gets a network namespace of its own, the host's network is
+# untouched), and a pause image and a busybox image imported from archives made here.
+start_cri() {
+  local k=$W/cri
+  mkdir -p "$k/cni" "$k/cni-bin" "$k/logs"
+  # lo from Debian's CNI loopback plugin, eth0 from ours (tests/engines/cni-inner-veth.sh): the host's
+  # network stays as it is.
+  ln -s /usr/lib/cni/loopback "$k/cni-bin/loopback"
+  cp "$REPO/tests/engines/cni-inner-veth.sh" "$k/cni-bin/inner-veth"
+  printf '{ "cniVersion": "0.4.0", "name": "mydocker-test", "plugins": [ { "type": "inner-veth" }, { "type": "loopback" } ] }\n' > "$k/cni/10-test.conflist"
+  cat > "$k/config.toml" <<CONFIG
+version = 2
+root = "$k/root"
+state = "$k/state"
+[grpc]
+  address = "$k/containerd.sock"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "localhost/pause:engines"
+  disable_apparmor = true
+  # (this host) root without CAP_SYS_RESOURCE cannot lower oom_score_adj (the sandbox asks for -998)
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    # The default handler stays runc (a pod that names no handler); ours is picked by name.
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.mydocker]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.mydocker.options]
+        BinaryName = "$W/mydocker"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$k/cni-bin"
+    conf_dir = "$k/cni"
+CONFIG
+  containerd --config "$k/config.toml" </dev/null >"$k/containerd.log" 2>&1 &
+  PIDS+=($!)
+  KTR="ctr --address $k/containerd.sock -n k8s.io"
+  wait_for 30 $KTR version || { say "containerd (CRI) did not start: $(tail -n 3 "$k/containerd.log")"; return 1; }
+  sh "$REPO/tests/engines/oci-archive.sh" "$W/rootfs" localhost/pause:engines '["/bin/sleep", "2147483647"]' "$k/pause.tar" &&
+    sh "$REPO/tests/engines/oci-archive.sh" "$W/rootfs" localhost/busybox:cri '["/bin/sh"]' "$k/busybox.tar" &&
+    $KTR image import "$k/pause.tar" >/dev/null && $KTR image import "$k/busybox.tar" >/dev/null ||
+    { say "importing the CRI images failed"; return 1; }
+}
+
+k_pod() {
+  local rc
+  CRI_SOCKET=$W/cri/containerd.sock CRI_LOG_DIR=$W/cri/logs CRI_IMAGE=localhost/busybox:cri RUNTIME_CALLS=$W/calls.log \
+    dotnet test "$REPO/tests/MyDocker.CriTests" --nologo > "$W/cri-test.log" 2>&1
+  rc=$?
+  grep -E 'Passed!|Failed!|error|Assert|Expected|Actual|Exception|at MyDocker' "$W/cri-test.log" | head -n 15
+  return $rc
+}
+
+k_nothing_left() {
+  local n
+  n=$($KTR container ls -q | wc -l); expect "containers left in containerd's k8s.io namespace" "$n" 0 || return 1
+  n=$(ls /run/netns 2>/dev/null | grep -c cni); expect "network namespaces left in /run/netns" "$n" 0
+}
+
+cri_steps() {
+  step "RunPodSandbox, two containers sharing its network and IPC, status, log, ExecSync, stop, remove (CriTests)" k_pod
+  step "nothing of the pod left in containerd or /run/netns" k_nothing_left
+}
+
 # --- main ----------------------------------------------------------------------------------------
 
 for ENGINE in "${ENGINES[@]}"; do
@@ -371,6 +445,7 @@ for ENGINE in "${ENGINES[@]}"; do
     docker)     if start_docker; then docker_like_steps; else FAIL=$((FAIL + 1)); fi ;;
     podman)     if start_podman; then docker_like_steps; else FAIL=$((FAIL + 1)); fi ;;
     containerd) if start_containerd; then containerd_steps; else FAIL=$((FAIL + 1)); fi ;;
+    cri)        if start_cri; then cri_steps; else FAIL=$((FAIL + 1)); fi ;;
     buildah)    if [[ -f $W/podman/containers.conf ]] || start_podman; then buildah_steps; else FAIL=$((FAIL + 1)); fi ;;
     *) say "unknown engine $ENGINE (docker, podman, containerd)"; FAIL=$((FAIL + 1)) ;;
   esac

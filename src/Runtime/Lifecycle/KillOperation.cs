@@ -4,7 +4,12 @@ using MyDocker.Spec;
 
 namespace MyDocker.Runtime.Lifecycle;
 
-/// <summary>runtime.md "kill": signal the container's init process; an error if it is not created or running.</summary>
+/// <summary>
+/// runtime.md "kill": signal the container's init process; an error if it is not created or running.
+/// `--all` (runc's extension) signals every process left in the container's cgroup, and works on a
+/// stopped container too, as runc's does: containerd's CRI plugin sends `kill --all ID 9` after
+/// every exit, to take down what init left behind, and treats an error as a failed stop.
+/// </summary>
 public static class KillOperation
 {
     public static void Kill(StateStore store, string id, int signal, bool all = false)
@@ -12,14 +17,18 @@ public static class KillOperation
         using var idLock = store.Lock(id);
         var record = store.Load(id);
         string status = ContainerStatus.Probe(store, record);
-        if (status is not (ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused))
-            throw new MyDockerException($"cannot kill container {ContainerId.Quote(id)}: it is {status}");
+        bool alive = status is ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused;
         if (all)
         {
-            // --all: every process of the container's cgroup (runc's kill --all), e.g. without a pid namespace.
+            // Every process of the cgroup: e.g. a container without a pid namespace, whose processes
+            // outlive init. Stopped, and its cgroup already gone: nothing to signal, as with runc.
+            if (!alive && !(record.CgroupPaths ?? []).Any(Directory.Exists)) return;
             ContainerCgroups.Require(record, "kill --all").Signal(signal);
             return;
         }
+        // "container not running" is runc's phrase: containerd's shim reads it as "already gone".
+        if (!alive)
+            throw new MyDockerException($"cannot kill container {ContainerId.Quote(id)}: container not running (it is {status})");
         if (!ProcessHandle.TrySignal(record, signal, out int errno))
             throw new MyDockerException($"cannot kill container {ContainerId.Quote(id)}: {Libc.StrError(errno)}", errno);
     }
