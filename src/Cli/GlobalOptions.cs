@@ -5,7 +5,18 @@ namespace MyDocker.Cli;
 /// <summary>The options runc accepts before the command name (runc --root R --log F ... create ...).</summary>
 public sealed class GlobalOptions
 {
-    public string Root { get; private set; } = "/run/mydocker";
+    public string Root { get; private set; } = DefaultRoot();
+
+    /// <summary>
+    /// Root's state lives in /run/mydocker. Another user's in $XDG_RUNTIME_DIR/mydocker, as rootless
+    /// runc's does ($XDG_RUNTIME_DIR/runc): a directory of that user's own, gone at logout.
+    /// </summary>
+    private static string DefaultRoot()
+    {
+        if (MyDocker.Runtime.Interop.Libc.GetUid() == 0) return "/run/mydocker";
+        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        return string.IsNullOrEmpty(xdg) ? "/run/mydocker" : Path.Combine(xdg, "mydocker");
+    }
     public string? LogPath { get; private set; }
     public string LogFormat { get; private set; } = "text";
     public bool Debug { get; private set; }

@@ -100,7 +100,7 @@ public static unsafe partial class Libc
 
 public static unsafe partial class Libc
 {
-    public const int X_OK = 1;
+    public const int X_OK = 1, W_OK = 2;
 
     [LibraryImport(Lib, EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Access(string path, int mode);

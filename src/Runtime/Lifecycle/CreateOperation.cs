@@ -73,7 +73,7 @@ public static class CreateOperation
         {
             // Everything create will make is written down before it is made: a create killed at any
             // moment (SIGKILL cannot be caught) leaves a record from which `delete --force` removes it all.
-            cgroups = CgroupManager.For(o.Id, config.Linux, warn);
+            cgroups = NoCgroups.For(o.Id, config.Linux, warn);
             record.CgroupPaths = cgroups.Paths;
             record.CgroupCreatedPaths = cgroups.PathsToCreate();
             if (record.MountsInHostNamespace) record.HostMountsBefore = HostNamespaceMounts.Snapshot(record.Rootfs);

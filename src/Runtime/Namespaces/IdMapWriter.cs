@@ -6,8 +6,8 @@ namespace MyDocker.Runtime.Namespaces;
 
 /// <summary>
 /// config-linux.md "User namespace mappings": writes /proc/PID/uid_map and gid_map of a process
-/// that just created a user namespace. The runtime is root in the parent namespace, so it may write
-/// any mapping directly (rootless runtimes need newuidmap for this).
+/// that just created a user namespace. As root the runtime may write any mapping; without root, a
+/// mapping of its own uid and gid only (subordinate ranges need newuidmap/newgidmap: not yet).
 /// Also writes timens_offsets for a new time namespace ("timeOffsets").
 /// </summary>
 public static class IdMapWriter
@@ -15,6 +15,11 @@ public static class IdMapWriter
     public static void WriteMaps(int pid, List<IdMapping>? uidMappings, List<IdMapping>? gidMappings)
     {
         Write($"/proc/{pid}/uid_map", Format(uidMappings), "linux.uidMappings");
+        // Without root (rootless), the kernel takes a gid_map only once setgroups(2) is switched off
+        // in the namespace (user_namespaces(7)): otherwise a user could drop a group that denies it
+        // access. The container then keeps the groups it was given; init does not call setgroups.
+        if (Interop.Libc.GetUid() != 0 && gidMappings is { Count: > 0 })
+            Write($"/proc/{pid}/setgroups", "deny", "linux.gidMappings (rootless)");
         Write($"/proc/{pid}/gid_map", Format(gidMappings), "linux.gidMappings");
     }
 

@@ -25,6 +25,8 @@ public unsafe struct ChildPlan
     public int SyncReadFd;
     /// <summary>Non-zero: a new user namespace was made; take uid/gid 0 in it once the maps exist.</summary>
     public int BecomeRoot;
+    /// <summary>1: setgroups is switched off in the new user namespace (a rootless runtime's gid_map): skip it.</summary>
+    public int KeepGroups;
     /// <summary>Non-zero: the pid namespace was joined or unshared, which only affects children, so fork once more; the grandchild becomes init.</summary>
     public int ForkAgain;
     /// <summary>

@@ -48,7 +48,7 @@ public static unsafe class NamespaceChild
         //     glibc's setresuid would try to signal the parent's other threads, which do not exist here.
         if (plan->BecomeRoot != 0)
         {
-            if (Libc.Child.Syscall5(Libc.SYS_setgroups, 0, 0, 0, 0, 0) < 0 ||
+            if ((plan->KeepGroups == 0 && Libc.Child.Syscall5(Libc.SYS_setgroups, 0, 0, 0, 0, 0) < 0) ||
                 Libc.Child.Syscall5(Libc.SYS_setresgid, 0, 0, 0, 0, 0) < 0 ||
                 Libc.Child.Syscall5(Libc.SYS_setresuid, 0, 0, 0, 0, 0) < 0)
                 Fail(plan, ChildReport.StageIdentity, 0);

@@ -162,6 +162,7 @@ public static unsafe class NamespaceLauncher
         plan->SyncReadFd = syncFd;
         plan->ForkAgain = ns.ForkAgain ? 1 : 0;
         plan->BecomeRoot = ns.NewUser || ns.JoinsUser ? 1 : 0;
+        plan->KeepGroups = ns.NewUser && Libc.GetUid() != 0 ? 1 : 0; // IdMapWriter wrote "deny" to setgroups
         plan->ReportFd = reportFd;
         plan->ExeFd = request.ExeFd;
         plan->StdioFd = request.StdioFd;

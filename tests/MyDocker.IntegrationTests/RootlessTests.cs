@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using MyDocker.IntegrationTests.Harness;
+
+namespace MyDocker.IntegrationTests;
+
+/// <summary>
+/// `mydocker` run by a user without root (issue 12, rootless): state under $XDG_RUNTIME_DIR/mydocker,
+/// `spec --rootless`'s config (the user's uid and gid mapped to 0 in a user namespace), no cgroup
+/// when none is delegated (one warning). Each test creates a user of its own and deletes it after.
+/// </summary>
+[Collection("runtime")]
+public sealed class RootlessTests(RuntimeFixture fx) : IDisposable
+{
+    private readonly string _user = "mdrl" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _bundle = Path.Combine(Path.GetTempPath(), "mydocker-rootless-" + Guid.NewGuid().ToString("N")[..8]);
+    private int _uid = -1;
+    private bool _madeRunUser;
+    private string XdgDir => $"/run/user/{_uid}";
+
+    private void Setup()
+    {
+        var add = Exec.Run("useradd", ["-M", "-s", "/bin/sh", _user]);
+        Assert.True(add.ExitCode == 0, add.ToString());
+        _uid = int.Parse(Exec.Run("id", ["-u", _user]).Stdout.Trim());
+        _madeRunUser = !Directory.Exists("/run/user");
+        Directory.CreateDirectory(XdgDir);
+        Directory.CreateDirectory(_bundle);
+        foreach (string dir in new[] { XdgDir, _bundle })
+            Assert.Equal(0, Exec.Run("chown", [$"{_user}:", dir]).ExitCode);
+        File.SetUnixFileMode(XdgDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>`mydocker ARGS` as the test's user, with XDG_RUNTIME_DIR set as a login would.</summary>
+    private ExecResult AsUser(params string[] args) =>
+        Exec.Run("runuser", ["-u", _user, "--", "env", $"XDG_RUNTIME_DIR={XdgDir}", fx.Binary, .. args]);
+
+    /// <summary>`spec --rootless` as the user, with the shared busybox rootfs and ARGS as the process.</summary>
+    private void Spec(string[] processArgs)
+    {
+        var spec = Exec.Run("runuser", ["-u", _user, "--", fx.Binary, "spec", "--rootless", "--bundle", _bundle]);
+        Assert.True(spec.ExitCode == 0, spec.ToString());
+        string file = Path.Combine(_bundle, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(file))!;
+        Assert.Equal($"[{{\"containerID\":0,\"hostID\":{_uid},\"size\":1}}]", config["linux"]!["uidMappings"]!.ToJsonString());
+        config["root"]!["path"] = fx.Rootfs;
+        config["process"]!["terminal"] = false;
+        config["process"]!["args"] = new JsonArray(processArgs.Select(a => (JsonNode)a).ToArray());
+        File.WriteAllText(file, config.ToJsonString());
+    }
+
+    [Fact]
+    public void A_user_runs_a_container_as_root_inside_and_itself_outside()
+    {
+        Setup();
+        Spec(["sh", "-c", "id -u; cat /proc/self/uid_map; echo $$"]);
+        var r = AsUser("run", "--bundle", _bundle, "rl1");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("0", lines[0].Trim());
+        Assert.Equal(["0", _uid.ToString(), "1"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("1", lines[2].Trim());
+        // No cgroup is delegated to this user: one line says so, and that is all.
+        string warning = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"uid {_uid} may not create cgroups", warning);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(XdgDir, "mydocker")));
+    }
+
+    [Fact]
+    public void Create_start_state_delete_keep_the_state_in_XDG_RUNTIME_DIR()
+    {
+        Setup();
+        Spec(["sleep", "30"]);
+        var create = AsUser("create", "--bundle", _bundle, "rl2");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        Assert.True(File.Exists(Path.Combine(XdgDir, "mydocker", "rl2", "state.json")));
+        Assert.Contains("\"status\": \"created\"", AsUser("state", "rl2").Stdout);
+        Assert.Equal(0, AsUser("start", "rl2").ExitCode);
+        var state = JsonNode.Parse(AsUser("state", "rl2").Stdout)!;
+        Assert.Equal("running", (string?)state["status"]);
+        int pid = (int)state["pid"]!;
+        Assert.Contains($"Uid:\t{_uid}\t", File.ReadAllText($"/proc/{pid}/status")); // root inside, the user outside
+        var delete = AsUser("delete", "--force", "rl2");
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.False(Directory.Exists(Path.Combine(XdgDir, "mydocker", "rl2")));
+    }
+
+    [Fact]
+    public void Limits_without_a_delegated_cgroup_are_an_error_naming_it()
+    {
+        Setup();
+        Spec(["true"]);
+        string file = Path.Combine(_bundle, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(file))!;
+        config["linux"]!["resources"] = new JsonObject { ["memory"] = new JsonObject { ["limit"] = 67108864 } };
+        File.WriteAllText(file, config.ToJsonString());
+        var r = AsUser("run", "--bundle", _bundle, "rl3");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"linux.resources: limits need a cgroup, and uid {_uid} may not create one in /sys/fs/cgroup/", r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(XdgDir, "mydocker", "rl3")));
+    }
+
+    public void Dispose()
+    {
+        if (_uid >= 0)
+        {
+            foreach (string id in new[] { "rl1", "rl2", "rl3" }) AsUser("delete", "--force", id);
+            Exec.Run("pkill", ["-KILL", "-u", _user]);
+            Exec.Run("userdel", [_user]);
+            if (Directory.Exists(XdgDir)) Directory.Delete(XdgDir, recursive: true);
+            if (_madeRunUser && Directory.Exists("/run/user") && !Directory.EnumerateFileSystemEntries("/run/user").Any()) Directory.Delete("/run/user");
+        }
+        if (Directory.Exists(_bundle)) Directory.Delete(_bundle, recursive: true);
+    }
+}
