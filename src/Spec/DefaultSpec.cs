@@ -16,7 +16,7 @@ public static class DefaultSpec
     /// <paramref name="uid"/>/<paramref name="gid"/> (pass the caller's euid/egid), no network namespace,
     /// /sys bind-mounted from the host, no uid=/gid= mount options, no cgroup resources.
     /// </summary>
-    public static Config Create(bool rootless, uint uid = 0, uint gid = 0)
+    public static Config Create(bool rootless, uint uid = 0, uint gid = 0, (uint Start, uint Count)? subUids = null, (uint Start, uint Count)? subGids = null)
     {
         var config = new Config
         {
@@ -37,7 +37,7 @@ public static class DefaultSpec
                 Resources = new Resources { Devices = [new DeviceCgroupRule { Allow = false, Access = "rwm" }] },
             },
         };
-        if (rootless) MakeRootless(config, uid, gid);
+        if (rootless) MakeRootless(config, uid, gid, subUids, subGids);
         return config;
     }
 
@@ -79,12 +79,19 @@ public static class DefaultSpec
     // a user namespace mapping container root to the caller, /sys bind-mounted (a user namespace cannot
     // mount sysfs without its own network namespace), no uid=/gid= options (those ids are not mapped),
     // and no cgroup resources (an unprivileged caller usually cannot write them).
-    private static void MakeRootless(Config config, uint uid, uint gid)
+    // With subordinate ranges for both uids and gids (podman's layout), ids 1 and up map to them:
+    // the runtime then needs newuidmap/newgidmap, and files of other owners in an image keep them.
+    private static void MakeRootless(Config config, uint uid, uint gid, (uint Start, uint Count)? subUids, (uint Start, uint Count)? subGids)
     {
         var linux = config.Linux!;
         linux.Namespaces = [.. linux.Namespaces!.Where(n => n.Type is not ("network" or "user")), Ns("user")];
         linux.UidMappings = [new IdMapping { ContainerID = 0, HostID = uid, Size = 1 }];
         linux.GidMappings = [new IdMapping { ContainerID = 0, HostID = gid, Size = 1 }];
+        if (subUids is { } su && subGids is { } sg)
+        {
+            linux.UidMappings.Add(new IdMapping { ContainerID = 1, HostID = su.Start, Size = su.Count });
+            linux.GidMappings.Add(new IdMapping { ContainerID = 1, HostID = sg.Start, Size = sg.Count });
+        }
         linux.Resources = null;
 
         var mounts = new List<Mount>();

@@ -17,9 +17,11 @@ public sealed class RootlessTests(RuntimeFixture fx) : IDisposable
     private bool _madeRunUser;
     private string XdgDir => $"/run/user/{_uid}";
 
-    private void Setup()
+    /// <summary>The test's user; with <paramref name="subordinate"/>, useradd gives it ranges in /etc/subuid and /etc/subgid (login.defs' SUB_UID_COUNT), else none.</summary>
+    private void Setup(bool subordinate = false)
     {
-        var add = Exec.Run("useradd", ["-M", "-s", "/bin/sh", _user]);
+        string[] ranges = subordinate ? [] : ["-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0"];
+        var add = Exec.Run("useradd", ["-M", "-s", "/bin/sh", .. ranges, _user]);
         Assert.True(add.ExitCode == 0, add.ToString());
         _uid = int.Parse(Exec.Run("id", ["-u", _user]).Stdout.Trim());
         _madeRunUser = !Directory.Exists("/run/user");
@@ -41,7 +43,7 @@ public sealed class RootlessTests(RuntimeFixture fx) : IDisposable
         Assert.True(spec.ExitCode == 0, spec.ToString());
         string file = Path.Combine(_bundle, "config.json");
         var config = JsonNode.Parse(File.ReadAllText(file))!;
-        Assert.Equal($"[{{\"containerID\":0,\"hostID\":{_uid},\"size\":1}}]", config["linux"]!["uidMappings"]!.ToJsonString());
+        Assert.StartsWith($"[{{\"containerID\":0,\"hostID\":{_uid},\"size\":1}}", config["linux"]!["uidMappings"]!.ToJsonString());
         config["root"]!["path"] = fx.Rootfs;
         config["process"]!["terminal"] = false;
         config["process"]!["args"] = new JsonArray(processArgs.Select(a => (JsonNode)a).ToArray());
@@ -84,6 +86,22 @@ public sealed class RootlessTests(RuntimeFixture fx) : IDisposable
         Assert.False(Directory.Exists(Path.Combine(XdgDir, "mydocker", "rl2")));
     }
 
+    /// <summary>With ranges in /etc/subuid and /etc/subgid, `spec --rootless` maps them from id 1 on, and newuidmap/newgidmap write the maps.</summary>
+    [Fact]
+    public void With_subordinate_ranges_the_whole_range_is_mapped_through_newuidmap()
+    {
+        Setup(subordinate: true);
+        string line = File.ReadLines("/etc/subuid").First(l => l.StartsWith(_user + ":", StringComparison.Ordinal));
+        string[] f = line.Split(':');
+        Spec(["sh", "-c", "cat /proc/self/uid_map; cat /proc/self/setgroups"]);
+        var r = AsUser("run", "--bundle", _bundle, "rl4");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["0", _uid.ToString(), "1"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["1", f[1], f[2]], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("allow", lines[2].Trim()); // newgidmap needs no "deny": the container keeps setgroups(2)
+    }
+
     [Fact]
     public void Limits_without_a_delegated_cgroup_are_an_error_naming_it()
     {
@@ -103,7 +121,7 @@ public sealed class RootlessTests(RuntimeFixture fx) : IDisposable
     {
         if (_uid >= 0)
         {
-            foreach (string id in new[] { "rl1", "rl2", "rl3" }) AsUser("delete", "--force", id);
+            foreach (string id in new[] { "rl1", "rl2", "rl3", "rl4" }) AsUser("delete", "--force", id);
             Exec.Run("pkill", ["-KILL", "-u", _user]);
             Exec.Run("userdel", [_user]);
             if (Directory.Exists(XdgDir)) Directory.Delete(XdgDir, recursive: true);

@@ -1,3 +1,4 @@
+using MyDocker.Runtime.Namespaces;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Network;
 using MyDocker.Runtime.Process;
@@ -38,7 +39,10 @@ public static class SpecCommand
         if (net == "slirp4netns" && rootless) throw new MyDockerException("spec: --net slirp4netns is not supported with --rootless yet");
         string file = Path.Combine(bundle, ConfigLoader.FileName);
         if (File.Exists(file)) throw new MyDockerException($"spec: {file} already exists (remove it first)");
-        var config = DefaultSpec.Create(rootless, Libc.GetUid(), Libc.GetGid());
+        uint uid = Libc.GetUid();
+        var config = rootless
+            ? DefaultSpec.Create(true, uid, Libc.GetGid(), SubordinateRanges.Of(uid, "/etc/subuid"), SubordinateRanges.Of(uid, "/etc/subgid"))
+            : DefaultSpec.Create(false);
         if (net == "slirp4netns")
         {
             SlirpBundle.AddNetwork(config, MydockerBinary.SelfPath(), slirp);

@@ -115,6 +115,7 @@ public static class CreateOperation
                     StdioFd = config.Process?.Terminal == true ? fds.Open("/dev/null", Libc.O_RDWR) : -1,
                     Argv = ["mydocker", InitEnvironment.Verb],
                     Env = InitEnvironment.Build(initFds, bundle, plan.NewCgroup, o.PreserveFds, o.NoPivot),
+                    SetgroupsDenied = plan.NewUser && IdMapWriter.DeniesSetgroups(config.Linux?.UidMappings),
                     BeforeGo = childPid =>
                     {
                         if (plan.NewUser) IdMapWriter.WriteMaps(childPid, config.Linux?.UidMappings, config.Linux?.GidMappings);

@@ -33,6 +33,8 @@ public static unsafe class NamespaceLauncher
         public required int ExeFd { get; init; }
         /// <summary>Called with the pid of the process that owns the new user/time namespace, before it may go on.</summary>
         public Action<int>? BeforeGo { get; init; }
+        /// <summary>BeforeGo switches setgroups off in the new user namespace (IdMapWriter.DeniesSetgroups): the child must not call it.</summary>
+        public bool SetgroupsDenied { get; init; }
         /// <summary>
         /// A cgroup v2 directory (fd) for the child to start in (clone3 CLONE_INTO_CGROUP), -1 for none.
         /// Where the kernel refuses it, the child starts where we are and the caller moves it.
@@ -162,7 +164,7 @@ public static unsafe class NamespaceLauncher
         plan->SyncReadFd = syncFd;
         plan->ForkAgain = ns.ForkAgain ? 1 : 0;
         plan->BecomeRoot = ns.NewUser || ns.JoinsUser ? 1 : 0;
-        plan->KeepGroups = ns.NewUser && Libc.GetUid() != 0 ? 1 : 0; // IdMapWriter wrote "deny" to setgroups
+        plan->KeepGroups = ns.NewUser && request.SetgroupsDenied ? 1 : 0;
         plan->ReportFd = reportFd;
         plan->ExeFd = request.ExeFd;
         plan->StdioFd = request.StdioFd;
