@@ -77,31 +77,8 @@ EOF
 }
 
 start_podman() {
-  local p=$W/podman nofile nproc pidmax
-  mkdir -p "$p"
-  # No CAP_SYS_RESOURCE in this VM: podman's default rlimits (nofile 1048576) cannot be set; pin them
-  # to the hard limits. crun, podman's default runtime on Debian, refuses hybrid cgroups: runc, as docker.
-  nofile=$(awk '/^Max open files/ { print $5 }' /proc/self/limits)
-  nproc=$(awk '/^Max processes/ { print $4 }' /proc/self/limits); pidmax=$(cat /proc/sys/kernel/pid_max)
-  [[ $nofile == unlimited ]] && nofile=$(cat /proc/sys/fs/nr_open)
-  [[ $nproc == unlimited || $nproc -gt $pidmax ]] && nproc=$pidmax
-  cat > "$p/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$p/tmp"
-runtime = "runc"
-[network]
-network_config_dir = "$p/networks"
-EOF
-  cat > "$p/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$p/storage"
-runroot = "$p/runroot"
-EOF
+  # crun, podman's default runtime on Debian, refuses hybrid cgroups: runc, as under docker.
+  podman_config "$W/podman" runc
   pm import -q "$W/rootfs.tar" localhost/bench:latest >/dev/null || die "podman: image import failed"
   pm tag localhost/bench:latest bench:latest >/dev/null 2>&1 || true
 }

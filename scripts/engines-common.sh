@@ -63,3 +63,32 @@ kill_strays() {
   done
   return 0
 }
+
+# host_rlimits: NOFILE and NPROC, the hard limits of this process (pid_max for an unlimited nproc).
+# This VM gives root no CAP_SYS_RESOURCE: an engine's default rlimits above them (podman 4.3 asks for
+# nofile 1048576) cannot be set by any runtime, so the engines are configured with these.
+host_rlimits() {
+  local pidmax
+  NOFILE=$(awk '/^Max open files/ { print $5 }' /proc/self/limits)
+  NPROC=$(awk '/^Max processes/ { print $4 }' /proc/self/limits); pidmax=$(cat /proc/sys/kernel/pid_max)
+  [[ $NOFILE == unlimited ]] && NOFILE=$(cat /proc/sys/fs/nr_open)
+  [[ $NPROC == unlimited || $NPROC -gt $pidmax ]] && NPROC=$pidmax
+  return 0
+}
+
+# podman_config DIR RUNTIME [PATH]: DIR/containers.conf and DIR/storage.conf for a podman of its own
+# (storage, run root and temp files under DIR; cgroupfs and a file event log: no systemd here),
+# whose OCI runtime is RUNTIME (runc, or a name given PATH). Use with CONTAINERS_CONF and
+# CONTAINERS_STORAGE_CONF pointing at them.
+podman_config() {
+  local p=$1 runtime=$2 path=${3:-}
+  host_rlimits
+  mkdir -p "$p"
+  {
+    printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n' "$NOFILE" "$NOFILE" "$NPROC" "$NPROC"
+    printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\ntmp_dir = "%s/tmp"\nruntime = "%s"\n' "$p" "$runtime"
+    [[ -n $path ]] && printf '[engine.runtimes]\n%s = ["%s"]\n' "$runtime" "$path"
+    printf '[network]\nnetwork_config_dir = "%s/networks"\n' "$p"
+  } > "$p/containers.conf"
+  printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/storage"\nrunroot = "%s/runroot"\n' "$p" "$p" > "$p/storage.conf"
+}

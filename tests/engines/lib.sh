@@ -97,6 +97,17 @@ tty_wait() {
   echo "the terminal never showed /$1/; it shows:"; tty_screen | grep -v '^$' | tail -n 8
   return 1
 }
+# tty_shell_resized: the shell in the window sees 80x24, then, after the window is resized, 100x30;
+# it then exits and the window goes.
+tty_shell_resized() {
+  tty_wait '# $' 20 || return 1
+  tty_type 'stty size' && tty_wait '^24 80' || return 1
+  tmux -S "$TMUX_SOCK" resize-window -t t -x 100 -y 30 || return 1
+  tty_resized || return 1
+  tty_type 'exit'
+  tty_stop
+}
+
 # tty_resized: `stty size` until it shows the new 30x100 (the resize travels client → engine →
 # whoever holds the pty master: docker's takes four hops), at most 10 tries.
 tty_resized() {

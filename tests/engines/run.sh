@@ -65,11 +65,7 @@ sh "$REPO/scripts/make-rootfs.sh" "$W/rootfs" >/dev/null || { say "make-rootfs f
 tar -C "$W/rootfs" -cf "$W/rootfs.tar" . || exit 1
 make_wrapper "$W/mydocker"
 
-# This VM has no CAP_SYS_RESOURCE: rlimits above the hard limits cannot be set by any runtime.
-NOFILE=$(awk '/^Max open files/ { print $5 }' /proc/self/limits)
-NPROC=$(awk '/^Max processes/ { print $4 }' /proc/self/limits); PIDMAX=$(cat /proc/sys/kernel/pid_max)
-[[ $NOFILE == unlimited ]] && NOFILE=$(cat /proc/sys/fs/nr_open)
-[[ $NPROC == unlimited || $NPROC -gt $PIDMAX ]] && NPROC=$PIDMAX
+host_rlimits   # NOFILE, NPROC: dockerd's default-ulimits below (scripts/engines-common.sh says why)
 
 # --- the engines ---------------------------------------------------------------------------------
 
@@ -97,26 +93,7 @@ EOF
 
 start_podman() {
   local p=$W/podman
-  mkdir -p "$p"
-  cat > "$p/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=$NOFILE:$NOFILE", "nproc=$NPROC:$NPROC"]
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$p/tmp"
-runtime = "mydocker"
-[engine.runtimes]
-mydocker = ["$W/mydocker"]
-[network]
-network_config_dir = "$p/networks"
-EOF
-  cat > "$p/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$p/storage"
-runroot = "$p/runroot"
-EOF
+  podman_config "$p" mydocker "$W/mydocker"
   printf '#!/bin/sh\nCONTAINERS_CONF=%s/containers.conf CONTAINERS_STORAGE_CONF=%s/storage.conf exec podman "$@"\n' "$p" "$p" > "$W/cli-podman"
   chmod 755 "$W/cli-podman"
   pm import -q "$W/rootfs.tar" localhost/busybox:engines >/dev/null
@@ -153,12 +130,7 @@ t_exit_code() { cli run --rm $(net) $IMG sh -c 'exit 42' >/dev/null 2>&1; expect
 
 t_tty_resize() {
   tty_start "$W/cli-$ENGINE" run -it --rm $(net) $IMG sh || return 1
-  tty_wait '# $' 20 || return 1
-  tty_type 'stty size' && tty_wait '^24 80' || return 1
-  tmux -S "$TMUX_SOCK" resize-window -t t -x 100 -y 30 || return 1
-  tty_resized || return 1
-  tty_type 'exit'
-  tty_stop
+  tty_shell_resized
 }
 
 t_detached_exec_stop_rm() {
@@ -305,12 +277,7 @@ c_output() { local out; out=$(crun_ --rm c1 /bin/echo hi 2>&1) || { echo "$out";
 c_exit_code() { crun_ --rm c2 /bin/sh -c 'exit 42' >/dev/null 2>&1; expect "exit code" $? 42; }
 c_tty_resize() {
   tty_start "$CTR run $RT -t --rm --rootfs $W/rootfs c3 /bin/sh" || return 1
-  tty_wait '# $' 20 || return 1
-  tty_type 'stty size' && tty_wait '^24 80' || return 1
-  tmux -S "$TMUX_SOCK" resize-window -t t -x 100 -y 30 || return 1
-  tty_resized || return 1
-  tty_type 'exit'
-  tty_stop
+  tty_shell_resized
 }
 c_task_pid() { $CTR task ls | awk -v c="$1" '$1 == c { print $2 }'; }
 c_gone() { $CTR task kill -s SIGKILL "$1" >/dev/null 2>&1; wait_for 10 sh -c "$CTR task ls | grep -q '^$1 .*STOPPED'"; $CTR task rm "$1" >/dev/null 2>&1; $CTR container rm "$1" >/dev/null 2>&1; }
