@@ -11,12 +11,8 @@ public sealed class GlobalOptions
     /// Root's state lives in /run/mydocker. Another user's in $XDG_RUNTIME_DIR/mydocker, as rootless
     /// runc's does ($XDG_RUNTIME_DIR/runc): a directory of that user's own, gone at logout.
     /// </summary>
-    private static string DefaultRoot()
-    {
-        if (MyDocker.Runtime.Interop.Libc.GetUid() == 0) return "/run/mydocker";
-        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        return string.IsNullOrEmpty(xdg) ? "/run/mydocker" : Path.Combine(xdg, "mydocker");
-    }
+    private static string DefaultRoot() => MyDocker.Runtime.State.RunDirectory.For("mydocker");
+
     public string? LogPath { get; private set; }
     public string LogFormat { get; private set; } = "text";
     public bool Debug { get; private set; }

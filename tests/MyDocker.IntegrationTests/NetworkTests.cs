@@ -291,47 +291,10 @@ public sealed class NetworkTests(RuntimeFixture fx) : IDisposable
         return bundle;
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static string HttpGetWithRetry(int port)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        Exception? last = null;
-        for (int i = 0; i < 50; i++)
-        {
-            try { return http.GetStringAsync($"http://127.0.0.1:{port}/index.html").GetAwaiter().GetResult(); }
-            catch (Exception e) { last = e; Thread.Sleep(100); }
-        }
-        throw new Xunit.Sdk.XunitException($"no answer on 127.0.0.1:{port}: {last}");
-    }
-
-    private static SocketError ConnectError(int port)
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try { s.Connect(IPAddress.Loopback, port); return SocketError.Success; }
-        catch (SocketException e) { return e.SocketErrorCode; }
-    }
-
-    /// <summary>Command lines of the slirp4netns and watcher processes of container <paramref name="id"/> (they name its network directory).</summary>
-    private static List<string> NetProcesses(string id)
-    {
-        var found = new List<string>();
-        foreach (string dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
-            string cmdline;
-            try { cmdline = File.ReadAllText(dir + "/cmdline").Replace('\0', ' '); }
-            catch (IOException) { continue; }
-            catch (UnauthorizedAccessException) { continue; }
-            if (cmdline.Contains($"{NetBase}/{id}")) found.Add(cmdline);
-        }
-        return found;
-    }
+    private static int FreePort() => HostNet.FreePort();
+    private static string HttpGetWithRetry(int port) => HostNet.HttpGetWithRetry(port);
+    private static SocketError ConnectError(int port) => HostNet.ConnectError(port);
+    private static List<string> NetProcesses(string id) => HostNet.ProcessesNaming($"{NetBase}/{id}");
 
     private static bool WaitGone(string id, int ms)
     {

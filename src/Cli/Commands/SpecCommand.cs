@@ -36,7 +36,6 @@ public static class SpecCommand
         }
         if (net is not ("none" or "slirp4netns")) throw new MyDockerException($"spec: --net {MessageText.Quote(net)}: use none or slirp4netns");
         if (net == "none" && slirp.Publish.Count > 0) throw new MyDockerException("spec: --publish needs --net slirp4netns");
-        if (net == "slirp4netns" && rootless) throw new MyDockerException("spec: --net slirp4netns is not supported with --rootless yet");
         string file = Path.Combine(bundle, ConfigLoader.FileName);
         if (File.Exists(file)) throw new MyDockerException($"spec: {file} already exists (remove it first)");
         uint uid = Libc.GetUid();
@@ -45,7 +44,11 @@ public static class SpecCommand
             : DefaultSpec.Create(false);
         if (net == "slirp4netns")
         {
-            SlirpBundle.AddNetwork(config, MydockerBinary.SelfPath(), slirp);
+            // Without root, the hook keeps its directory in the user's runtime directory, found
+            // through XDG_RUNTIME_DIR (else /run/user/UID): hooks inherit no environment.
+            string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            List<string>? hookEnv = uid != 0 && !string.IsNullOrEmpty(xdg) ? [$"XDG_RUNTIME_DIR={xdg}"] : null;
+            SlirpBundle.AddNetwork(config, MydockerBinary.SelfPath(), slirp, hookEnv);
             string resolv = Path.Combine(bundle, SlirpBundle.ResolvConfFile);
             ErrorText.Io($"spec: writing {resolv}", () => File.WriteAllText(resolv, SlirpBundle.ResolvConf));
         }

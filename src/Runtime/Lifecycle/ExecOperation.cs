@@ -114,7 +114,8 @@ public static class ExecOperation
                         Plan = plan,
                         ExeFd = exe,
                         CgroupFd = birth?.V2Fd ?? -1,
-                    StdioFd = o.Process.Terminal ? fds.Open("/dev/null", Libc.O_RDWR) : -1,
+                        SetgroupsDenied = plan.JoinsUser && IdMapWriter.SetgroupsDeniedIn(record.Pid),
+                        StdioFd = o.Process.Terminal ? fds.Open("/dev/null", Libc.O_RDWR) : -1,
                         Argv = ["mydocker", InitEnvironment.Verb],
                         Env = env.ToArray(),
                     });

@@ -41,6 +41,13 @@ public static class IdMapWriter
     /// <summary>Whether WriteMaps switches setgroups off: without root and without the helpers.</summary>
     public static bool DeniesSetgroups(List<IdMapping>? uidMappings) => Interop.Libc.GetUid() != 0 && !NeedsHelpers(uidMappings);
 
+    /// <summary>Whether setgroups(2) is off in the user namespace of process <paramref name="pid"/> (a rootless container's, see WriteMaps).</summary>
+    public static bool SetgroupsDeniedIn(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny"; }
+        catch (IOException) { return false; }
+    }
+
     private static void RunHelper(string helper, int pid, List<IdMapping>? mappings, string field)
     {
         if (mappings is not { Count: > 0 }) return;

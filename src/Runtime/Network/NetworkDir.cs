@@ -5,7 +5,7 @@ namespace MyDocker.Runtime.Network;
 
 /// <summary>
 /// The directory where one container's slirp4netns lives while the container runs, and is removed with
-/// it: /run/mydocker-net/ID/ holds
+/// it: /run/mydocker-net/ID/ (for a user without root, $XDG_RUNTIME_DIR/mydocker-net/ID/) holds
 ///   api.sock         slirp4netns's API socket (port forwards are added through it)
 ///   watcher.pid      the pid of our watcher (SlirpWatcher), which stops slirp4netns when init exits
 ///   slirp4netns.pid  the pid of slirp4netns itself
@@ -15,7 +15,8 @@ namespace MyDocker.Runtime.Network;
 /// </summary>
 public static class NetworkDir
 {
-    public const string Base = "/run/mydocker-net";
+    /// <summary>/run/mydocker-net, or the user's runtime directory's mydocker-net (<see cref="State.RunDirectory"/>).</summary>
+    public static string Base => State.RunDirectory.For("mydocker-net");
     public const string ApiSocket = "api.sock", WatcherPid = "watcher.pid", SlirpPid = "slirp4netns.pid", Log = "slirp4netns.log";
 
     /// <summary>The default directory of container <paramref name="id"/> (already validated).</summary>

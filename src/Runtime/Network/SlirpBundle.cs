@@ -16,17 +16,21 @@ public static class SlirpBundle
     public const string ResolvConfFile = "resolv.conf";
     public const string ResolvConf = "# written by mydocker: slirp4netns forwards DNS from " + Nameserver + " to the host's resolvers\nnameserver " + Nameserver + "\n";
 
-    /// <summary>Adds the network to <paramref name="config"/>; <paramref name="mydocker"/> is this binary's absolute path.</summary>
-    public static void AddNetwork(Config config, string mydocker, SlirpOptions options)
+    /// <summary>
+    /// Adds the network to <paramref name="config"/>; <paramref name="mydocker"/> is this binary's
+    /// absolute path. <paramref name="hookEnv"/>: the hooks' environment (a user without root passes
+    /// its XDG_RUNTIME_DIR, where the hook keeps the network directory; a hook inherits nothing).
+    /// </summary>
+    public static void AddNetwork(Config config, string mydocker, SlirpOptions options, List<string>? hookEnv = null)
     {
         var linux = config.Linux ??= new Linux();
         linux.Namespaces ??= new List<Namespace>();
         if (!linux.Namespaces.Any(n => n.Type == "network")) linux.Namespaces.Add(new Namespace { Type = "network" });
 
         var hooks = config.Hooks ??= new Spec.Model.Hooks();
-        (hooks.CreateRuntime ??= new List<Hook>()).Add(new Hook { Path = mydocker, Args = ["mydocker", "hook", "slirp4netns", .. options.HookArgs()] });
+        (hooks.CreateRuntime ??= new List<Hook>()).Add(new Hook { Path = mydocker, Args = ["mydocker", "hook", "slirp4netns", .. options.HookArgs()], Env = hookEnv });
         var stop = new SlirpOptions { Dir = options.Dir };
-        (hooks.Poststop ??= new List<Hook>()).Add(new Hook { Path = mydocker, Args = ["mydocker", "hook", "slirp4netns", "--stop", .. stop.HookArgs()] });
+        (hooks.Poststop ??= new List<Hook>()).Add(new Hook { Path = mydocker, Args = ["mydocker", "hook", "slirp4netns", "--stop", .. stop.HookArgs()], Env = hookEnv });
 
         (config.Mounts ??= new List<Mount>()).Add(new Mount
         {

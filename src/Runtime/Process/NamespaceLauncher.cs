@@ -33,7 +33,11 @@ public static unsafe class NamespaceLauncher
         public required int ExeFd { get; init; }
         /// <summary>Called with the pid of the process that owns the new user/time namespace, before it may go on.</summary>
         public Action<int>? BeforeGo { get; init; }
-        /// <summary>BeforeGo switches setgroups off in the new user namespace (IdMapWriter.DeniesSetgroups): the child must not call it.</summary>
+        /// <summary>
+        /// setgroups(2) is switched off in the user namespace the child ends up in: BeforeGo switches it off
+        /// in a new one (IdMapWriter.DeniesSetgroups), or a joined one has it off (exec into a rootless
+        /// container, IdMapWriter.SetgroupsDeniedIn). The child must not call it.
+        /// </summary>
         public bool SetgroupsDenied { get; init; }
         /// <summary>
         /// A cgroup v2 directory (fd) for the child to start in (clone3 CLONE_INTO_CGROUP), -1 for none.
@@ -164,7 +168,7 @@ public static unsafe class NamespaceLauncher
         plan->SyncReadFd = syncFd;
         plan->ForkAgain = ns.ForkAgain ? 1 : 0;
         plan->BecomeRoot = ns.NewUser || ns.JoinsUser ? 1 : 0;
-        plan->KeepGroups = ns.NewUser && request.SetgroupsDenied ? 1 : 0;
+        plan->KeepGroups = (ns.NewUser || ns.JoinsUser) && request.SetgroupsDenied ? 1 : 0;
         plan->ReportFd = reportFd;
         plan->ExeFd = request.ExeFd;
         plan->StdioFd = request.StdioFd;
