@@ -66,7 +66,7 @@ test-engines: build engines-deps
 	timeout 900 bash tests/engines/run.sh
 
 engines-deps:
-	sh scripts/apt-install.sh test-engines docker.io containerd podman buildah runc tmux busybox-static
+	sh scripts/apt-install.sh test-engines docker.io containerd podman buildah runc tmux busybox-static uidmap slirp4netns
 
 # Performance, in one run on this machine: the runtime against runc (and crun where it can run),
 # bench/results/latest.md; then the engine against docker and podman, bench/results/engine.md.

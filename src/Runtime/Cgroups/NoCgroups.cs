@@ -30,19 +30,20 @@ public sealed class NoCgroups : ICgroupManager
     public CgroupStats Stats() => new();
 
     /// <summary>
-    /// The cgroups of a new container. As root: the usual ones. As another user: the usual ones where
+    /// The cgroups of a new container. As root: the usual ones. As another user (or as root of a user
+    /// namespace, as under rootless podman): the usual ones where
     /// that user may create them (a delegated subtree); otherwise none, with one warning, unless the
     /// config asks for limits, which cannot be had without a cgroup: an error naming the directory.
     /// </summary>
     public static ICgroupManager For(string containerId, Linux? linux, Action<string> warn)
     {
         var manager = CgroupManager.For(containerId, linux, warn);
-        if (Libc.GetUid() == 0) return manager;
+        if (Namespaces.CallerUserNamespace.IsRealRoot()) return manager;
         string? denied = manager.PathsToCreate().Select(NearestExisting).FirstOrDefault(d => d != null && Libc.Access(d, Libc.W_OK) != 0);
         if (denied == null) return manager;
         if (HasLimits(linux?.Resources))
-            throw new MyDockerException($"linux.resources: limits need a cgroup, and uid {Libc.GetUid()} may not create one in {denied} (delegate a cgroup to this user, or drop the limits)");
-        warn($"uid {Libc.GetUid()} may not create cgroups in {denied}: the container stays in this process's cgroup, without limits");
+            throw new MyDockerException($"linux.resources: limits need a cgroup, and {Namespaces.CallerUserNamespace.DescribeCaller()} may not create one in {denied} (delegate a cgroup to this user, or drop the limits)");
+        warn($"{Namespaces.CallerUserNamespace.DescribeCaller()} may not create cgroups in {denied}: the container stays in this process's cgroup, without limits");
         return new NoCgroups();
     }
 
