@@ -17,6 +17,9 @@ namespace MyDocker.Runtime.Cgroups;
 ///    (NamespaceLauncher.Request.CgroupFd).
 /// Whatever could not be done this way (a refused write, a kernel without clone3) is done the usual
 /// way afterwards: ICgroupManager.AddProcess writes only the hierarchies the process is not in yet.
+/// A visit starts only once the way back is open (our own cgroup's `tasks`, opened for writing): a
+/// user without root, in a delegated cgroup, may enter the container's cgroup but not go back to a
+/// cgroup of root's, and would be stuck in it, keeping it busy.
 ///
 /// While visiting, the thread counts in the container's pids limit and is confined by its cpuset and
 /// device rules, so nothing happens between <see cref="Enter"/> and Dispose but the clone, on this
@@ -29,7 +32,8 @@ public sealed unsafe class CloneIntoCgroups : IDisposable
     // A pids limit below this leaves no room for the visiting thread next to init and its threads.
     private const long SmallestPidsLimitToVisit = 8;
 
-    private readonly List<string> _returnTo = new();
+    /// <summary>Our own cgroups' `tasks` files, open for writing, in the order visited.</summary>
+    private readonly List<int> _returnTo = new();
 
     /// <summary>The container's cgroup v2 directory (O_PATH) for clone3, or -1.</summary>
     public int V2Fd { get; private set; } = -1;
@@ -44,8 +48,13 @@ public sealed unsafe class CloneIntoCgroups : IDisposable
         var targets = cgroups.CloneTargets();
         foreach (var (container, own) in targets.V1)
         {
-            if (!MoveThisThread(container)) break; // the rest: AddProcess after the clone
-            visit._returnTo.Add(own);
+            int back = OpenTasks(own);
+            if (back < 0) break; // no way back: the rest by AddProcess after the clone
+            int there = OpenTasks(container);
+            bool moved = there >= 0 && MoveThisThread(there);
+            if (there >= 0) Libc.Close(there);
+            if (!moved) { Libc.Close(back); break; }
+            visit._returnTo.Add(back);
         }
         if (targets.V2 != null)
             visit.V2Fd = Libc.Open(targets.V2, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
@@ -55,20 +64,22 @@ public sealed unsafe class CloneIntoCgroups : IDisposable
     /// <summary>Back to our own cgroups (in reverse order), and the v2 fd closed.</summary>
     public void Dispose()
     {
-        for (int i = _returnTo.Count - 1; i >= 0; i--) MoveThisThread(_returnTo[i]);
+        for (int i = _returnTo.Count - 1; i >= 0; i--)
+        {
+            MoveThisThread(_returnTo[i]);
+            Libc.Close(_returnTo[i]);
+        }
         _returnTo.Clear();
         if (V2Fd >= 0) Libc.Close(V2Fd);
         V2Fd = -1;
     }
 
-    /// <summary>"0" to DIR/tasks: the calling thread alone moves into that v1 cgroup.</summary>
-    private static bool MoveThisThread(string dir)
+    private static int OpenTasks(string dir) => Libc.Open(Path.Combine(dir, "tasks"), Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+
+    /// <summary>"0" to a v1 cgroup's open `tasks` file: the calling thread alone moves into that cgroup.</summary>
+    private static bool MoveThisThread(int tasksFd)
     {
-        int fd = Libc.Open(Path.Combine(dir, "tasks"), Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
-        if (fd < 0) return false;
         byte zero = (byte)'0';
-        bool ok = Libc.Write(fd, &zero, 1) == 1;
-        Libc.Close(fd);
-        return ok;
+        return Libc.Write(tasksFd, &zero, 1) == 1;
     }
 }

@@ -61,6 +61,14 @@ public sealed class FsCgroupManager : ICgroupManager
     private readonly List<string> _ownedParents = new();
     private HashSet<string>? _rootControllers;
 
+    /// <summary>
+    /// The caller is not the machine's root, in a cgroup delegated to it. The device list is then not
+    /// written: a v1 devices.deny/allow and a v2 device program both need privileges in the
+    /// machine's user namespace that no delegation gives (runc skips them for rootless too); the
+    /// kernel still keeps the user from device nodes it may not open, and from mknod.
+    /// </summary>
+    public bool Rootless { get; init; }
+
     public FsCgroupManager(string containerId, Linux? linux, CgroupLayout layout, CgroupFiles files, Action<string>? warn = null,
         IReadOnlyList<string>? paths = null, IReadOnlyList<string>? createdPaths = null)
     {
@@ -331,6 +339,11 @@ public sealed class FsCgroupManager : ICgroupManager
 
     private void ApplyDevices(Resources r, ApplyContext ctx)
     {
+        if (Rootless)
+        {
+            if (r.Devices is { Count: > 0 }) _warn($"{DeviceRules.Field}: not applied without root (a device cgroup needs the machine's root)");
+            return;
+        }
         if (_layout.Mode != CgroupMode.Unified)
         {
             foreach (var (h, dir) in _v1)

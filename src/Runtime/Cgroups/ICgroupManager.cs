@@ -74,9 +74,10 @@ public static class CgroupManager
     /// <summary>
     /// The manager of a new (or known) container from its config: the host layout is detected once
     /// per process. <paramref name="warn"/> receives warnings (ignored fields); default: stderr.
+    /// <paramref name="rootless"/>: the caller is not the machine's root (see FsCgroupManager.Rootless).
     /// </summary>
-    public static ICgroupManager For(string containerId, Linux? linux, Action<string>? warn = null) =>
-        new FsCgroupManager(containerId, linux, CgroupLayout.Current, CgroupFiles.Real, warn);
+    public static ICgroupManager For(string containerId, Linux? linux, Action<string>? warn = null, bool rootless = false) =>
+        new FsCgroupManager(containerId, linux, CgroupLayout.Current, CgroupFiles.Real, warn) { Rootless = rootless };
 
     /// <summary>
     /// The manager of an existing container from the directories stored in its record

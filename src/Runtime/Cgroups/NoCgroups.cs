@@ -37,8 +37,9 @@ public sealed class NoCgroups : ICgroupManager
     /// </summary>
     public static ICgroupManager For(string containerId, Linux? linux, Action<string> warn)
     {
-        var manager = CgroupManager.For(containerId, linux, warn);
-        if (Namespaces.CallerUserNamespace.IsRealRoot()) return manager;
+        bool realRoot = Namespaces.CallerUserNamespace.IsRealRoot();
+        var manager = CgroupManager.For(containerId, linux, warn, rootless: !realRoot);
+        if (realRoot) return manager;
         string? denied = manager.PathsToCreate().Select(NearestExisting).FirstOrDefault(d => d != null && Libc.Access(d, Libc.W_OK) != 0);
         if (denied == null) return manager;
         if (HasLimits(linux?.Resources))
