@@ -22,13 +22,8 @@ public static class SubordinateIds
 
     private static UserNamespaceMap Range(string file, string user)
     {
-        if (File.Exists(file))
-            foreach (string line in File.ReadLines(file))
-            {
-                string[] f = line.Split(':');
-                if (f.Length == 3 && f[0] == user && uint.TryParse(f[1], out uint start) && uint.TryParse(f[2], out uint size) && start > 0)
-                    return new UserNamespaceMap(start, size);
-            }
+        if (Runtime.Namespaces.SubordinateRanges.OfName(user, file) is var (start, size))
+            return new UserNamespaceMap(start, size);
         throw new MyDockerException($"user namespace: no range for user {user} in {file} (make run sets it up: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {user}; or run with --userns host)");
     }
 }

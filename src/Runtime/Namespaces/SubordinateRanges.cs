@@ -10,12 +10,20 @@ public static class SubordinateRanges
     public static (uint Start, uint Count)? Of(uint uid, string file, string passwd = "/etc/passwd")
     {
         string? name = UserName(uid, passwd);
+        return First(file, owner => owner == name || owner == uid.ToString());
+    }
+
+    /// <summary>The first range of user <paramref name="name"/> in FILE, or null (the engine's "mydocker" user).</summary>
+    public static (uint Start, uint Count)? OfName(string name, string file) => First(file, owner => owner == name);
+
+    private static (uint Start, uint Count)? First(string file, Func<string, bool> isOwner)
+    {
         if (!File.Exists(file)) return null;
         foreach (string line in File.ReadLines(file))
         {
             string[] f = line.Split(':');
-            if (f.Length == 3 && (f[0] == name || f[0] == uid.ToString()) &&
-                uint.TryParse(f[1], out uint start) && uint.TryParse(f[2], out uint count) && count > 0)
+            if (f.Length == 3 && isOwner(f[0]) &&
+                uint.TryParse(f[1], out uint start) && uint.TryParse(f[2], out uint count) && start > 0 && count > 0)
                 return (start, count);
         }
         return null;

@@ -57,7 +57,14 @@ public class DockerPyTests(DaemonFixture daemon)
         Assert.True(probe.ExitCode == 0, $"python3-docker (docker-py) is not importable: apt-get install -y python3-docker\n{probe}");
         string script = Path.Combine(daemon.BaseDir, "dockerpy.py");
         File.WriteAllText(script, Script);
-        var r = HostRun.Run(Python, [script, daemon.DockerHost], daemon.ClientEnv(), timeoutSeconds: 120);
+        RunResult r;
+        try { r = HostRun.Run(Python, [script, daemon.DockerHost], daemon.ClientEnv(), timeoutSeconds: 120); }
+        catch (TimeoutException e)
+        {
+            // Once seen in a full `make test` (not alone): the daemon's last lines say which request hung.
+            var tail = File.ReadLines(daemon.LogFile).TakeLast(40);
+            throw new TimeoutException(e.Message + "\nthe daemon's log ends with:\n" + string.Join('\n', tail), e);
+        }
         Assert.True(r.ExitCode == 0, r.ToString());
         var o = JsonNode.Parse(r.Stdout.Trim().Split('\n').Last())!.AsObject();
         var errors = o.Where(kv => kv.Value is JsonValue v && v.TryGetValue(out string? t) && t.StartsWith("ERROR: ", StringComparison.Ordinal))
