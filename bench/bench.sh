@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# bench/bench.sh: mydocker against runc (and crun where it can run here), in one run on one machine.
+# bench/bench.sh: mydocker against runc (and crun where it can run here), in one run on one machine,
+# on three configs (bench/lib.sh: `mydocker spec`'s, `runc spec`'s, the one dockerd writes), with
+# the kernel's floor (unshare + chroot + /bin/true) measured in the same run.
 # `make bench` builds mydocker and runs this; `make bench-smoke` runs it with 3 iterations.
 # How to read the output: docs/PERFORMANCE.md.
 #
-#   BENCH_ITERATIONS=50        samples of run, of the create/start/wait/delete cycle, of state
+#   BENCH_ITERATIONS=50        samples of run, of the create/start/wait/delete cycle, of state, of exec
 #   BENCH_BATCHES=min(I,10)    rounds of the concurrent case
 #   BENCH_CONCURRENCY=50       containers per concurrent round
 #   BENCH_RSS_ITERATIONS=min(I,10)  samples of peak RSS
@@ -48,18 +50,21 @@ order() {
   echo "${RUNTIMES[@]:k}" "${RUNTIMES[@]:0:k}"
 }
 
+# Every measure below takes NAME (the runtime), I (the iteration) and C (the config); its samples
+# are kept per config ("run@engine").
+
 # (a) `run` of the /bin/true bundle: create, start, wait and delete in one invocation.
 measure_run() {
-  local n=$1 id=$PREFIX-r$2-$1 t0
+  local n=$1 c=$3 id=$PREFIX-r$2-$3-$1 t0
   now; t0=$NOW
-  if op run "$n" run --bundle "$BUNDLE" "$id"; then
-    now; sample run "$n" $((NOW - t0))
+  if op "run@$c" "$n" run --bundle "${BUNDLES[$c]}" "$id"; then
+    now; sample "run@$c" "$n" $((NOW - t0))
   else
     rt "$n" delete --force "$id" >/dev/null 2>&1
   fi
 }
 
-# (f) `run` of the same container in the host's pid namespace (init runs from a sealed view of the binary).
+# (f) `run` of mydocker spec's container in the host's pid namespace (init runs from a sealed view of the binary).
 measure_run_hostpid() {
   local n=$1 id=$PREFIX-h$2-$1 t0
   now; t0=$NOW
@@ -70,53 +75,73 @@ measure_run_hostpid() {
   fi
 }
 
+# The kernel's floor: util-linux unshare into new pid, mount, ipc, uts and network namespaces,
+# /proc mounted, chroot into the same rootfs, /bin/true. No runtime does less.
+measure_floor() {
+  local t0
+  now; t0=$NOW
+  if unshare -fpmiun --mount-proc chroot "$BUNDLE/rootfs" /bin/true </dev/null >/dev/null 2>"$WORK/err"; then
+    now; sample floor unshare $((NOW - t0))
+  else
+    FAILED["floor unshare"]=$((${FAILED["floor unshare"]:-0} + 1))
+    echo "unshare floor: $(head -c 300 "$WORK/err")" >> "$WORK/errors"
+  fi
+}
+
 # (b) the same life cycle as four separate invocations, as an engine drives it:
 #     create, start, wait for the container's process to end, delete.
 measure_cycle() {
-  local n=$1 id=$PREFIX-c$2-$1 t0 t1 t2 t3 pid
+  local n=$1 c=$3 id=$PREFIX-c$2-$3-$1 t0 t1 t2 t3 pid m=cycle@$3
   now; t0=$NOW
-  if op cycle "$n" create --bundle "$BUNDLE" --pid-file "$WORK/$id.pid" "$id"; then
+  if op "$m" "$n" create --bundle "${BUNDLES[$c]}" --pid-file "$WORK/$id.pid" "$id"; then
     now; t1=$NOW
-    if op cycle "$n" start "$id"; then
+    if op "$m" "$n" start "$id"; then
       now; t2=$NOW
       read_pid "$WORK/$id.pid"; pid=$PID
       if wait_exit "$pid"; then
         now; t3=$NOW
-        if op cycle "$n" delete "$id"; then
+        if op "$m" "$n" delete "$id"; then
           now
-          sample cycle "$n" $((NOW - t0))
-          sample cycle.create "$n" $((t1 - t0))
-          sample cycle.start "$n" $((t2 - t1))
-          sample cycle.wait "$n" $((t3 - t2))
-          sample cycle.delete "$n" $((NOW - t3))
+          sample "$m" "$n" $((NOW - t0))
+          sample "create@$c" "$n" $((t1 - t0))
+          sample "start@$c" "$n" $((t2 - t1))
+          sample "wait@$c" "$n" $((t3 - t2))
+          sample "delete@$c" "$n" $((NOW - t3))
           return
         fi
       else
-        FAILED["cycle $n"]=$((${FAILED["cycle $n"]:-0} + 1))
-        echo "$n cycle: pid $pid of $id did not exit within 10 s" >> "$WORK/errors"
+        FAILED["$m $n"]=$((${FAILED["$m $n"]:-0} + 1))
+        echo "$n $m: pid $pid of $id did not exit within 10 s" >> "$WORK/errors"
       fi
     fi
   fi
   rt "$n" delete --force "$id" >/dev/null 2>&1
 }
 
-# (d) `state` of a container that exists and is created (made once per runtime, below).
+# (d) `state` of a container that exists and is created (made once per runtime and config, below).
 measure_state() {
-  local n=$1 t0
+  local n=$1 c=$3 t0
   now; t0=$NOW
-  op state "$n" state "$PREFIX-state" && { now; sample state "$n" $((NOW - t0)); }
+  op "state@$c" "$n" state "$PREFIX-state-$c" && { now; sample "state@$c" "$n" $((NOW - t0)); }
+}
+
+# (g) `exec` of /bin/true in a running container (a sleeper made once per runtime and config, below).
+measure_exec() {
+  local n=$1 c=$3 t0
+  now; t0=$NOW
+  op "exec@$c" "$n" exec "$PREFIX-sleep-$c" /bin/true && { now; sample "exec@$c" "$n" $((NOW - t0)); }
 }
 
 # (c) CONC containers created and started concurrently (create && start per container, all at
 # once), then, once all have stopped, deleted concurrently. Wall-clock time of each phase; a
 # container counts as failed when any of its invocations fails.
 measure_concurrent() {
-  local n=$1 k=$2 j t0 t1 t2 bad=0
+  local n=$1 k=$2 c=$3 j t0 t1 t2 bad=0
   local -a ids=() bg=() failed=()
   now; t0=$NOW
   for ((j = 0; j < CONC; j++)); do
-    ids[j]=$PREFIX-k$k-$j-$n
-    { rt "$n" create --bundle "$BUNDLE" --pid-file "$WORK/${ids[j]}.pid" "${ids[j]}" &&
+    ids[j]=$PREFIX-k$k-$c-$j-$n
+    { rt "$n" create --bundle "${BUNDLES[$c]}" --pid-file "$WORK/${ids[j]}.pid" "${ids[j]}" &&
         rt "$n" start "${ids[j]}"; } </dev/null >/dev/null 2>>"$WORK/conc.err" &
     bg[j]=$!
   done
@@ -139,10 +164,10 @@ measure_concurrent() {
     [[ -n ${failed[j]:-} ]] && { bad=$((bad + 1)); rt "$n" delete --force "${ids[j]}" >/dev/null 2>&1; }
   done
   ((RECORD)) || return 0
-  FAILED["concurrent $n"]=$((${FAILED["concurrent $n"]:-0} + bad))
-  sample conc.start "$n" $((t1 - t0))
-  sample conc.delete "$n" $((NOW - t2))
-  sample conc "$n" $((t1 - t0 + NOW - t2))
+  FAILED["concurrent@$c $n"]=$((${FAILED["concurrent@$c $n"]:-0} + bad))
+  sample "conc.start@$c" "$n" $((t1 - t0))
+  sample "conc.delete@$c" "$n" $((NOW - t2))
+  sample "conc@$c" "$n" $((t1 - t0 + NOW - t2))
 }
 
 # (e) peak RSS (KiB) of the runtime's own process, from wait4's ru_maxrss via GNU time.
@@ -158,11 +183,11 @@ rss_of() { # MEASURE NAME ARGS...
   return 1
 }
 measure_rss() {
-  local n=$1 id=$PREFIX-m$2-$1
-  rss_of rss.state "$n" state "$PREFIX-state"
-  rss_of rss.create "$n" create --bundle "$BUNDLE" "$id"
+  local n=$1 c=$3 id=$PREFIX-m$2-$3-$1
+  rss_of "rss.state@$c" "$n" state "$PREFIX-state-$c"
+  rss_of "rss.create@$c" "$n" create --bundle "${BUNDLES[$c]}" "$id"
   rt "$n" delete --force "$id" >/dev/null 2>&1
-  rss_of rss.run "$n" run --bundle "$BUNDLE" "$id-run" || rt "$n" delete --force "$id-run" >/dev/null 2>&1
+  rss_of "rss.run@$c" "$n" run --bundle "${BUNDLES[$c]}" "$id-run" || rt "$n" delete --force "$id-run" >/dev/null 2>&1
 }
 
 # --- statistics and the report ------------------------------------------------------------------
@@ -214,8 +239,48 @@ size_of() { # NAME: "4.2 MB, static" style
   awk -v s="$(stat -L -c %s "$b")" -v l="$libs" 'BEGIN { printf "%.2f MB (+%d shared libs)", s / 1e6, l }'
 }
 
+# floor_row: the floor, and mydocker's `run` of its own spec's config over it.
+floor_row() {
+  local f m r ok="**no**"
+  f=$(stats floor unshare); m=$(stats run@mydocker mydocker)
+  [[ -n $f && -n $m ]] || { echo "| kernel floor (unshare -fpmiun --mount-proc, chroot, /bin/true) | $(cell floor unshare ms) | | | | |"; return; }
+  r=$(awk -v a="${m%% *}" -v b="${f%% *}" 'BEGIN { printf "%.2f", a / b }')
+  awk -v r="$r" 'BEGIN { exit !(r <= 2.5) }' && ok=yes
+  echo "| kernel floor: unshare -fpmiun --mount-proc, chroot, /bin/true | $(cell floor unshare ms) | mydocker's \`run\` (mydocker spec) ÷ floor | $r | ≤ 2.5 × floor | $ok |"
+}
+
+# config_table C: the measures of config C.
+config_table() {
+  local c=$1 n line total conc_ok=yes
+  line="| measure |"; for n in "${RUNTIMES[@]}"; do line+=" $n |"; done
+  echo "$line mydocker ÷ runc | target | met |"
+  line="|---|"; for n in "${RUNTIMES[@]}"; do line+="---|"; done
+  echo "$line---|---|---|"
+  row "(a) \`run\` /bin/true" "run@$c" ms 0.3
+  row "(b) create + start + wait + delete" "cycle@$c" ms 0.35
+  row "&nbsp;&nbsp;create" "create@$c" ms
+  row "&nbsp;&nbsp;start" "start@$c" ms
+  row "&nbsp;&nbsp;wait (process gone)" "wait@$c" ms
+  row "&nbsp;&nbsp;delete" "delete@$c" ms
+  row "(d) \`state\` of a created container" "state@$c" ms 0.35
+  row "(g) \`exec\` /bin/true in a running container" "exec@$c" ms 0.4
+  row "(c) $CONC concurrent: create + start (wall)" "conc.start@$c" ms
+  row "&nbsp;&nbsp;then $CONC concurrent deletes (wall)" "conc.delete@$c" ms
+  row "&nbsp;&nbsp;both phases" "conc@$c" ms
+  line="| (c) failed containers |"
+  for n in "${RUNTIMES[@]}"; do
+    total=$((BATCHES * CONC))
+    line+=" ${FAILED["concurrent@$c $n"]:-0} of $total |"
+  done
+  [[ ${FAILED["concurrent@$c mydocker"]:-0} -eq 0 ]] || conc_ok="**no**"
+  echo "$line | 0 | $conc_ok |"
+  row "(e) peak RSS of \`state\`" "rss.state@$c" MiB 0.5
+  row "(e) peak RSS of \`create\`" "rss.create@$c" MiB 0.5
+  row "(e) peak RSS of \`run\`" "rss.run@$c" MiB 0.5
+}
+
 report() {
-  local n line total conc_ok=yes
+  local n line c
   echo "# mydocker vs runc$([[ " ${RUNTIMES[*]} " == *" crun "* ]] && echo " vs crun"): benchmark results"
   echo
   echo "Generated by \`make bench\` (bench/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'). How to read it: docs/PERFORMANCE.md."
@@ -229,39 +294,28 @@ report() {
   done
   for line in "${NOTES[@]}"; do echo "- $line"; done
   echo "- load average (1 min) before the run: $LOAD0 (the figures mean most when it is near 0: other work on the machine slows both runtimes and widens the spread)"
-  echo "- samples: $ITER of run, cycle and state; $BATCHES rounds of $CONC concurrent containers; $RSS_ITER of each RSS; $WARMUP warm-up rounds per runtime first"
-  echo "- bundle: busybox rootfs, \`mydocker spec\` with ociVersion 1.0.2-dev, terminal false, args [\"/bin/true\"], the same for every runtime"
+  echo "- samples: $ITER of run, cycle, state, exec and the floor; $BATCHES rounds of $CONC concurrent containers; $RSS_ITER of each RSS; $WARMUP warm-up rounds per runtime first"
+  echo "- rootfs: busybox (scripts/make-rootfs.sh), the same for every runtime and config; process /bin/true (exec: into a container running /bin/sleep)"
   echo
   echo "Times in ms, memory in MiB: median (min–max). Ratio = mydocker median ÷ runc median."
   echo
-  line="| measure |"; for n in "${RUNTIMES[@]}"; do line+=" $n |"; done
-  echo "$line mydocker ÷ runc | target | met |"
-  line="|---|"; for n in "${RUNTIMES[@]}"; do line+="---|"; done
-  echo "$line---|---|---|"
-  row "(a) \`run\` /bin/true" run ms 0.6
-  row "(b) create + start + wait + delete" cycle ms 0.6
-  row "&nbsp;&nbsp;create" cycle.create ms
-  row "&nbsp;&nbsp;start" cycle.start ms
-  row "&nbsp;&nbsp;wait (process gone)" cycle.wait ms
-  row "&nbsp;&nbsp;delete" cycle.delete ms
-  row "(c) $CONC concurrent: create + start (wall)" conc.start ms
-  row "&nbsp;&nbsp;then $CONC concurrent deletes (wall)" conc.delete ms
-  row "&nbsp;&nbsp;both phases" conc ms
-  line="| (c) failed containers |"
-  for n in "${RUNTIMES[@]}"; do
-    total=$((BATCHES * CONC))
-    line+=" ${FAILED["concurrent $n"]:-0} of $total |"
+  echo "| floor | median (min–max) | | ratio | target | met |"
+  echo "|---|---|---|---|---|---|"
+  floor_row
+  for c in "${CONFIGS[@]}"; do
+    echo
+    echo "## Config: $c"
+    echo
+    echo "${CONFIG_NOTES[$c]}."
+    echo
+    config_table "$c"
+    if [[ $c == mydocker ]]; then
+      row "(f) \`run\` /bin/true in the host's pid namespace (init from a sealed view of the binary)" run.hostpid ms 0.6
+      line="| (e) binary size |"
+      for n in "${RUNTIMES[@]}"; do line+=" $(size_of "$n") |"; done
+      echo "$line | | |"
+    fi
   done
-  [[ ${FAILED["concurrent mydocker"]:-0} -eq 0 ]] || conc_ok="**no**"
-  echo "$line | 0 | $conc_ok |"
-  row "(d) \`state\` of a created container" state ms 0.5
-  row "(f) \`run\` /bin/true in the host's pid namespace (init from a sealed view of the binary)" run.hostpid ms 0.6
-  row "(e) peak RSS of \`state\`" rss.state MiB 1.0
-  row "(e) peak RSS of \`create\`" rss.create MiB 1.0
-  row "(e) peak RSS of \`run\`" rss.run MiB 1.0
-  line="| (e) binary size |"
-  for n in "${RUNTIMES[@]}"; do line+=" $(size_of "$n") |"; done
-  echo "$line | | |"
   echo
   line=
   for n in "${!FAILED[@]}"; do [[ $n == concurrent* ]] || line+=" $n: ${FAILED[$n]};"; done
@@ -281,41 +335,56 @@ report() {
 LOAD0=$(cut -d ' ' -f 1 /proc/loadavg)
 setup
 mkdir -p "$WORK/samples"
-say "measuring: ${RUNTIMES[*]}${NOTES:+ (${NOTES[*]})}"
+say "measuring: ${RUNTIMES[*]}${NOTES:+ (${NOTES[*]})}; configs: ${CONFIGS[*]}"
 
 for n in "${RUNTIMES[@]}"; do
-  rt "$n" create --bundle "$BUNDLE" "$PREFIX-state" </dev/null >/dev/null || die "$n: create of the state container failed"
+  for c in "${CONFIGS[@]}"; do
+    rt "$n" create --bundle "${BUNDLES[$c]}" "$PREFIX-state-$c" </dev/null >/dev/null || die "$n: create of the state container ($c config) failed"
+    { rt "$n" create --bundle "${SLEEPERS[$c]}" "$PREFIX-sleep-$c" && rt "$n" start "$PREFIX-sleep-$c"; } </dev/null >/dev/null 2>"$WORK/err" ||
+      die "$n: the running container for exec ($c config) failed: $(cat "$WORK/err")"
+  done
 done
+
+# one_round I: every per-iteration measure, every runtime (in rotated order) and config.
+one_round() {
+  local i=$1 n c
+  measure_floor
+  for n in $(order "$i"); do
+    for c in "${CONFIGS[@]}"; do
+      measure_run "$n" "$i" "$c"; measure_cycle "$n" "$i" "$c"; measure_state "$n" "$i" "$c"; measure_exec "$n" "$i" "$c"
+    done
+    measure_run_hostpid "$n" "$i"
+  done
+}
 
 say "warm-up: $WARMUP rounds per runtime"
 for ((i = 0; i < WARMUP; i++)); do
-  for n in "${RUNTIMES[@]}"; do
-    measure_run "$n" w$i; measure_cycle "$n" w$i; measure_state "$n"; measure_rss "$n" w$i; measure_run_hostpid "$n" w$i
-  done
+  one_round "w$i"
+  for n in "${RUNTIMES[@]}"; do for c in "${CONFIGS[@]}"; do measure_rss "$n" "w$i" "$c"; done; done
 done
-for n in "${RUNTIMES[@]}"; do measure_concurrent "$n" w; done
+for n in "${RUNTIMES[@]}"; do for c in "${CONFIGS[@]}"; do measure_concurrent "$n" w "$c"; done; done
 : > "$WORK/errors"; : > "$WORK/conc.err"; FAILED=()   # warm-up failures are not results
 RECORD=1
 
-say "run / cycle / state: $ITER iterations"
+say "run / cycle / state / exec / floor: $ITER iterations"
 for ((i = 1; i <= ITER; i++)); do
-  for n in $(order "$i"); do
-    measure_run "$n" "$i"; measure_cycle "$n" "$i"; measure_state "$n"; measure_run_hostpid "$n" "$i"
-  done
+  one_round "$i"
   ((i % 10 == 0)) && say "  $i/$ITER"
 done
 
-say "concurrent: $BATCHES rounds of $CONC containers"
+say "concurrent: $BATCHES rounds of $CONC containers per config"
 for ((i = 1; i <= BATCHES; i++)); do
-  for n in $(order "$i"); do measure_concurrent "$n" "$i"; done
+  for n in $(order "$i"); do for c in "${CONFIGS[@]}"; do measure_concurrent "$n" "$i" "$c"; done; done
 done
 
 say "peak RSS: $RSS_ITER samples"
 for ((i = 1; i <= RSS_ITER; i++)); do
-  for n in $(order "$i"); do measure_rss "$n" "$i"; done
+  for n in $(order "$i"); do for c in "${CONFIGS[@]}"; do measure_rss "$n" "$i" "$c"; done; done
 done
 
-for n in "${RUNTIMES[@]}"; do rt "$n" delete --force "$PREFIX-state" >/dev/null 2>&1; done
+for n in "${RUNTIMES[@]}"; do
+  for c in "${CONFIGS[@]}"; do rt "$n" delete --force "$PREFIX-state-$c" >/dev/null 2>&1; rt "$n" delete --force "$PREFIX-sleep-$c" >/dev/null 2>&1; done
+done
 check_leaks     # every container is deleted now: anything left of one is a runtime's leak
 
 mkdir -p "$(dirname "$OUT")"

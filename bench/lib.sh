@@ -1,7 +1,8 @@
 # bench/lib.sh: what bench.sh and profile.sh share. Sourced, not run; the caller sets REPO.
 #
 #   the runtimes    mydocker (always), runc (always), crun (only where it can run on this host)
-#   the bundle      one busybox rootfs and one config.json, used by every runtime
+#   the bundles     one busybox rootfs; three config.json, each used by every runtime: `mydocker spec`'s,
+#                   `runc spec`'s, and one a real engine wrote (bench/configs/docker.json)
 #   the state dirs  each runtime has its own --root: /run/NAME-bench
 #   cleanup         an EXIT trap deletes (--force) every container left in those roots, removes
 #                   the roots and the temporary bundle, and reports anything the runtimes leaked
@@ -120,7 +121,45 @@ add_runtime() {
   RUNTIMES+=("$n")
 }
 
-# setup: checks, the shared bundles, the runtimes. Sets WORK, BUNDLE, BUNDLE_HOSTPID, RUNTIMES.
+CONFIGS=(mydocker runc engine)   # the configs every case runs on, in the report's order
+declare -A BUNDLES=() SLEEPERS=() CONFIG_NOTES=()
+
+# set_process BUNDLE ARGS-JSON: the bundle's process made non-interactive, with these args.
+set_process() {
+  jq --argjson args "$2" '.process.terminal = false | .process.args = $args' "$1/config.json" > "$1/config.json.new" &&
+    mv "$1/config.json.new" "$1/config.json"
+}
+
+# sleeper_of BUNDLE: a copy of BUNDLE whose process sleeps (the container `exec` goes into). Prints its path.
+sleeper_of() {
+  local b=$1-sleep
+  mkdir -p "$b" &&
+    jq --arg dir "$1" 'if (.root.path | startswith("/")) then . else .root.path = ($dir + "/" + .root.path) end' "$1/config.json" > "$b/config.json" &&
+    set_process "$b" '["/bin/sleep", "1000000"]' && echo "$b"
+}
+
+# engine_bundle DIR: bench/configs/docker.json, as dockerd 20.10 wrote it for `docker run IMAGE echo
+# hi` (bench/capture-engine-config.sh), changed only where it names that one container's things:
+# the rootfs (ours); /bin/true as the process; no cgroupsPath ("/docker/ID": every container would
+# share one cgroup; the runtimes then pick one per ID); no hooks (libnetwork's, calling dockerd);
+# a new network namespace instead of dockerd's path; the hostname, hosts and resolv.conf files docker
+# binds from its data directory made here.
+engine_bundle() {
+  local d=$1 f
+  mkdir -p "$d/files"
+  for f in hostname hosts resolv.conf; do echo "# bench" > "$d/files/$f"; done
+  jq --arg root "$BUNDLE/rootfs" --arg files "$d/files" '
+      .root.path = $root
+    | del(.linux.cgroupsPath) | del(.hooks)
+    | .linux.namespaces |= map(if .type == "network" then del(.path) else . end)
+    | .mounts |= map(if (.destination == "/etc/hostname" or .destination == "/etc/hosts" or .destination == "/etc/resolv.conf")
+                     then .source = ($files + .destination[4:]) else . end)' \
+    "$REPO/bench/configs/docker.json" > "$d/config.json" || return 1
+  set_process "$d" '["/bin/true"]'
+}
+
+# setup: checks, the shared bundles, the runtimes. Sets WORK, BUNDLE (mydocker spec's), BUNDLES,
+# SLEEPERS, BUNDLE_HOSTPID, RUNTIMES.
 setup() {
   [[ $EUID -eq 0 ]] || die "must run as root (containers need it)"
   command -v jq >/dev/null || die "needs jq (apt-get install jq)"
@@ -137,6 +176,19 @@ setup() {
   (cd "$BUNDLE" && "$MYDOCKER" spec) || die "mydocker spec failed"
   jq '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["/bin/true"]' "$BUNDLE/config.json" > "$WORK/config.json" &&
     mv "$WORK/config.json" "$BUNDLE/config.json" || die "jq failed"
+  BUNDLES[mydocker]=$BUNDLE
+  CONFIG_NOTES[mydocker]="\`mydocker spec\` with ociVersion 1.0.2-dev (crun 1.8 refuses 1.2.0): a cgroup namespace, /sys/fs/cgroup not mounted"
+  # runc's default spec, unchanged but for the rootfs path and the process.
+  BUNDLES[runc]=$WORK/bundle-runc
+  mkdir -p "${BUNDLES[runc]}" && (cd "${BUNDLES[runc]}" && "$RUNC" spec) &&
+    jq --arg root "$BUNDLE/rootfs" '.root.path = $root' "${BUNDLES[runc]}/config.json" > "$WORK/config.json" &&
+    mv "$WORK/config.json" "${BUNDLES[runc]}/config.json" && set_process "${BUNDLES[runc]}" '["/bin/true"]' || die "runc spec failed"
+  CONFIG_NOTES[runc]="\`runc spec\` unchanged but for root.path and the process: no cgroup namespace, /sys/fs/cgroup mounted"
+  BUNDLES[engine]=$WORK/bundle-engine
+  engine_bundle "${BUNDLES[engine]}" || die "making the engine's bundle from bench/configs/docker.json failed"
+  CONFIG_NOTES[engine]="dockerd 20.10's config.json for \`docker run\` (bench/configs/docker.json: $(jq '.mounts | length' "${BUNDLES[engine]}/config.json") mounts, seccomp with $(jq '.linux.seccomp.syscalls | length' "${BUNDLES[engine]}/config.json") rules, $(jq '.process.capabilities.bounding | length' "${BUNDLES[engine]}/config.json") capabilities), with this container's paths (bench/lib.sh engine_bundle)"
+  local c
+  for c in "${CONFIGS[@]}"; do SLEEPERS[$c]=$(sleeper_of "${BUNDLES[$c]}") || die "sleeper bundle failed"; done
   # The same container without a pid namespace of its own: init is visible to others, so mydocker
   # execs it from a sealed in-memory copy of its binary (MydockerBinary.ForInit); this prices that copy.
   BUNDLE_HOSTPID=$WORK/bundle-hostpid
