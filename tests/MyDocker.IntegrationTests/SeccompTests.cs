@@ -122,6 +122,43 @@ public sealed class SeccompTests(RuntimeFixture fx) : IDisposable
         Assert.Contains("linux.seccomp.syscalls[0].names[0]: unknown system call \"not_a_real_syscall\" ignored", r.Stderr);
     }
 
+    /// <summary>
+    /// Seccomp/SeccompCache: the first container compiles a profile and keeps the program in the state
+    /// root; the next one with the same profile uses it, and its warnings are still said. An entry is
+    /// used only for exactly its own key: another profile's entry under this profile's file name (as if
+    /// the names collided) is not loaded, and is replaced.
+    /// </summary>
+    [Fact]
+    public void A_compiled_profile_is_kept_and_used_only_for_exactly_its_key()
+    {
+        string cache = Path.Combine(rt.Root, "@seccomp-cache");
+        Action<JsonObject> Deny() => Seccomp("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", ["not_a_real_syscall", .. Mkdir], errnoRet: 1));
+        string[] probe = ["sh", "-c", "mkdir /tmp/x 2>/dev/null; echo mkdir=$?"];
+        const string warning = "unknown system call \"not_a_real_syscall\" ignored";
+
+        var first = rt.Run(probe, Deny());
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal("mkdir=1\n", first.Stdout);
+        string entry = Assert.Single(Directory.GetFiles(cache));
+        byte[] compiled = File.ReadAllBytes(entry);
+        Assert.Contains("\"not_a_real_syscall\"", System.Text.Encoding.UTF8.GetString(compiled)); // the profile is in the entry's key
+
+        var second = rt.Run(probe, Deny());
+        Assert.Equal("mkdir=1\n", second.Stdout);
+        Assert.Contains(warning, second.Stderr);                  // said again, from the entry
+        Assert.Equal(compiled, File.ReadAllBytes(entry));         // used, not rewritten
+        Assert.Single(Directory.GetFiles(cache));
+
+        // Another profile (mkdir allowed) compiled, its entry then put under the first profile's name.
+        var allow = Seccomp("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", ["getpriority"], errnoRet: 1));
+        Assert.Equal("mkdir=0\n", rt.Run(probe, allow).Stdout);
+        string other = Assert.Single(Directory.GetFiles(cache), f => f != entry);
+        File.Copy(other, entry, overwrite: true);
+        var third = rt.Run(probe, Deny());
+        Assert.Equal("mkdir=1\n", third.Stdout);                 // the forged entry was not loaded
+        Assert.Equal(compiled, File.ReadAllBytes(entry));         // and the right one is back
+    }
+
     [Fact]
     public void Without_no_new_privileges_a_non_root_user_still_gets_the_filter()
     {

@@ -59,7 +59,7 @@ public static unsafe class ContainerInit
         try
         {
             config = ReadConfig(configFd);
-            seccomp = UserProgram.BuildSeccomp(config); // before any mount namespace change
+            seccomp = SeccompHandoff.Receive(); // compiled by the runtime before the clone
             MountNamespaceJoin.EnterIfAsked();
             var process = config.Process; // null: a container that can be created but never started
 

@@ -30,7 +30,7 @@ public static class ExecInit
         try
         {
             config = ContainerInit.ReadConfig(configFd);
-            seccomp = UserProgram.BuildSeccomp(config); // runc applies the container's filter to exec'd processes too
+            seccomp = SeccompHandoff.Receive(); // compiled by the runtime (runc applies the container's filter to exec'd processes too)
             MountNamespaceJoin.EnterIfAsked();
             // A container in the host's mount namespace lives in a chroot: so does what is exec'd into it.
             if (config.Linux?.Namespaces?.Any(n => n.Type == "mount") != true)

@@ -28,10 +28,12 @@ public static class InitEnvironment
     public const string NoPivot = "_MYDOCKER_NO_PIVOT";
     /// <summary>A mount namespace to enter first thing (joined by path, or the container's for exec).</summary>
     public const string MountNsFd = "_MYDOCKER_MNTNS_FD";
+    /// <summary>The compiled seccomp filter (SeccompHandoff), a memfd; absent without linux.seccomp.</summary>
+    public const string SeccompFd = "_MYDOCKER_SECCOMP_FD";
     /// <summary>"1" when init itself must unshare the cgroup namespace (after cgroup placement).</summary>
     public const string NewCgroupNs = "_MYDOCKER_NEW_CGROUPNS";
 
-    public sealed record Fds(int Sync, int Config, int Fifo, int Console, int MountNs = -1);
+    public sealed record Fds(int Sync, int Config, int Fifo, int Console, int MountNs = -1, int Seccomp = -1);
 
     public static string[] Build(Fds fds, string bundle, bool newCgroupNs, int preserveFds = 0, bool noPivot = false)
     {
@@ -44,6 +46,7 @@ public static class InitEnvironment
         };
         if (fds.Console >= 0) env.Add($"{ConsoleFd}={fds.Console}");
         if (fds.MountNs >= 0) env.Add($"{MountNsFd}={fds.MountNs}");
+        if (fds.Seccomp >= 0) env.Add($"{SeccompFd}={fds.Seccomp}");
         if (newCgroupNs) env.Add($"{NewCgroupNs}=1");
         if (preserveFds > 0) env.Add($"{PreserveFds}={preserveFds}");
         if (noPivot) env.Add($"{NoPivot}=1");

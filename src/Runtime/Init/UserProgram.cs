@@ -14,23 +14,6 @@ namespace MyDocker.Runtime.Init;
 /// </summary>
 public static class UserProgram
 {
-    /// <summary>
-    /// Builds and compiles the seccomp filter early, while init still sees the host's filesystem
-    /// (libseccomp reads nothing from it today: it is linked into the binary; keeping the order makes
-    /// that not matter). What is left is a BPF program that loads without allocating (FinalExec).
-    /// Warnings go to stderr.
-    /// </summary>
-    public static SeccompProgram? BuildSeccomp(Config config)
-    {
-        if (config.Linux?.Seccomp is not { } spec) return null;
-        using var filter = SeccompFilter.Build(spec);
-        // Only names this kernel/libseccomp does not know are worth the user's attention; profiles
-        // such as podman's routinely list a syscall twice, which runc accepts silently too.
-        foreach (string w in filter.Warnings.Where(w => w.Contains("unknown system call")))
-            Console.Error.WriteLine($"mydocker: warning: {w}");
-        return filter.Compile();
-    }
-
     /// <param name="report">where a failure goes: `start` (exec.fifo) or the runtime of `exec` (the SyncChannel)</param>
     public static int Exec(Config config, string path, int slaveFd, InitReport report, SeccompProgram? seccomp)
     {

@@ -4,6 +4,7 @@ using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Namespaces;
 using MyDocker.Runtime.Process;
+using MyDocker.Runtime.Seccomp;
 using MyDocker.Runtime.Rootfs;
 using MyDocker.Runtime.Security;
 using MyDocker.Runtime.State;
@@ -51,6 +52,9 @@ public static class CreateOperation
         debug($"config.json loaded from {bundle}");
         ProcessSecurity.DebugNotes(config.Process, debug);
 
+        // config-linux.md "Seccomp": compiled (or found in SeccompCache) before anything is made, so a
+        // mistake in the profile fails here; init receives the finished program (SeccompHandoff).
+        using var seccomp = config.Linux?.Seccomp is { } profile ? SeccompCache.Get(profile, store.Root, warn) : null;
         // Held until create returns: a concurrent verb on this ID waits, then sees the finished container.
         using var idLock = store.CreateLocked(o.Id);
         string dir = store.DirOf(o.Id);
@@ -101,7 +105,8 @@ public static class CreateOperation
                     Config: fds.Open(Path.Combine(dir, StateStore.ConfigFile), Libc.O_RDONLY),
                     Fifo: fds.Open(fifo, Libc.O_PATH),
                     Console: o.ConsoleSocket == null ? -1 : fds.Adopt(Terminal.ConsoleSocket.Connect(o.ConsoleSocket)),
-                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)));
+                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)),
+                    Seccomp: seccomp == null ? -1 : fds.Adopt(SeccompHandoff.ToMemfd(seccomp)));
                 int exe = MydockerBinary.ForInit(plan, dir);
                 try
                 {

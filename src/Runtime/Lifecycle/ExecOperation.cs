@@ -3,6 +3,7 @@ using MyDocker.Runtime.Init;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Namespaces;
 using MyDocker.Runtime.Process;
+using MyDocker.Runtime.Seccomp;
 using MyDocker.Runtime.Security;
 using MyDocker.Runtime.State;
 using MyDocker.Runtime.Terminal;
@@ -71,7 +72,10 @@ public static class ExecOperation
         listener = ownConsole ? new ConsoleSocketListener() : null;
         try
         {
-            return LaunchInto(record, store.DirOf(o.Id), config, o, listener, debug);
+            // The container's filter applies to what is exec'd into it, as with runc; compiled once (SeccompCache).
+            using var seccomp = config.Linux?.Seccomp is { } profile
+                ? SeccompCache.Get(profile, store.Root, w => Console.Error.WriteLine($"mydocker: warning: {w}")) : null;
+            return LaunchInto(record, store.DirOf(o.Id), config, o, listener, debug, seccomp);
         }
         catch
         {
@@ -80,7 +84,7 @@ public static class ExecOperation
         }
     }
 
-    private static int LaunchInto(ContainerRecord record, string stateDir, Spec.Model.Config config, ExecOptions o, ConsoleSocketListener? listener, Action<string> debug)
+    private static int LaunchInto(ContainerRecord record, string stateDir, Spec.Model.Config config, ExecOptions o, ConsoleSocketListener? listener, Action<string> debug, SeccompProgram? seccomp)
     {
         string? consoleSocket = listener?.SocketPath ?? o.ConsoleSocket;
 
@@ -99,7 +103,8 @@ public static class ExecOperation
                     Config: fds.Adopt(ConfigMemfd(config)),
                     Fifo: -1,
                     Console: consoleSocket == null ? -1 : fds.Adopt(ConsoleSocket.Connect(consoleSocket)),
-                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)));
+                    MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)),
+                    Seccomp: seccomp == null ? -1 : fds.Adopt(SeccompHandoff.ToMemfd(seccomp)));
                 var env = InitEnvironment.Build(initFds, record.Bundle, newCgroupNs: false, o.PreserveFds).ToList();
                 env.Add($"{InitEnvironment.Mode}={InitEnvironment.ExecMode}");
                 int exe = MydockerBinary.Sealed(stateDir);

@@ -41,6 +41,26 @@ public sealed unsafe class SeccompProgram : IDisposable
         Flags = flags;
     }
 
+    /// <summary>The instructions, as the kernel takes them (struct sock_filter[], host byte order).</summary>
+    public ReadOnlySpan<byte> Instructions => new((byte*)_fprog->Filter, _fprog->Len * 8);
+
+    /// <summary>[flags, 4 bytes, host order][instructions]: the form SeccompCache keeps and init receives (SeccompHandoff).</summary>
+    public byte[] ToBytes()
+    {
+        var bytes = new byte[4 + Length * 8];
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 4), Flags);
+        Instructions.CopyTo(bytes.AsSpan(4));
+        return bytes;
+    }
+
+    /// <summary>The inverse of <see cref="ToBytes"/>; a malformed program is an error naming <paramref name="what"/>.</summary>
+    public static SeccompProgram FromBytes(ReadOnlySpan<byte> bytes, string what)
+    {
+        if (bytes.Length < 4 + 8 || (bytes.Length - 4) % 8 != 0)
+            throw new MyDockerException($"{Field}: {what}: {bytes.Length} bytes is not a BPF program");
+        return new SeccompProgram(bytes[4..], BitConverter.ToUInt32(bytes[..4]));
+    }
+
     /// <summary>
     /// seccomp(SECCOMP_SET_MODE_FILTER) on the calling thread (every thread with TSYNC): 0, or the
     /// errno. Allocates nothing and never throws: safe after the rlimits.

@@ -57,7 +57,10 @@ public sealed class TestRuntime : IDisposable
     public ExecResult Run(string[] args, Action<JsonObject>? edit = null) =>
         Mydocker("run", "--bundle", Bundle(args, edit), $"c{Guid.NewGuid():N}"[..12]);
 
-    public string[] ContainerDirs() => Directory.Exists(Root) ? Directory.GetDirectories(Root) : [];
+    /// <summary>The containers' directories in the state root. Not the compiled-seccomp cache (Seccomp/SeccompCache, "@seccomp-cache"): it outlives containers on purpose.</summary>
+    public string[] ContainerDirs() => Directory.Exists(Root)
+        ? Directory.GetDirectories(Root).Where(d => Path.GetFileName(d) != "@seccomp-cache").ToArray()
+        : [];
 
     public void Dispose()
     {
