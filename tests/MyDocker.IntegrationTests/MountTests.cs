@@ -70,6 +70,45 @@ public sealed class MountTests(RuntimeFixture fx) : IDisposable
         Assert.StartsWith("ro", m["/sys"].Opts);
     }
 
+    /// <summary>
+    /// A "cgroup" mount in a container without a cgroup namespace of its own (Docker on cgroup v1,
+    /// `runc spec`): every hierarchy of the host, read-only, showing the host's tree. The cgroup2 one
+    /// is bound from the host's mount (Rootfs/CgroupMount: a fresh cgroup2 mount waits for dying
+    /// cgroups), so it must show the same directories as the host's.
+    /// </summary>
+    [Fact]
+    public void Without_a_cgroup_namespace_the_cgroup_mount_shows_the_hosts_hierarchies_read_only()
+    {
+        bool unified = File.Exists("/sys/fs/cgroup/cgroup.controllers");
+        string v2 = unified ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
+        Assert.True(Directory.Exists(v2), $"this host has no cgroup2 mount at {v2}: the test cannot run here");
+        Action<JsonObject> cgroupMount = c =>
+        {
+            c["linux"]!["namespaces"] = new JsonArray(c["linux"]!["namespaces"]!.AsArray()
+                .Where(n => (string?)n!["type"] != "cgroup").Select(n => n!.DeepClone()).ToArray());
+            c["mounts"]!.AsArray().Add(new JsonObject
+            {
+                ["destination"] = "/sys/fs/cgroup", ["type"] = "cgroup", ["source"] = "cgroup",
+                ["options"] = new JsonArray("nosuid", "noexec", "nodev", "relatime", "ro"),
+            });
+        };
+        var m = MountInfo(cgroupMount);
+        Assert.Equal("cgroup2", m[v2].Type);
+        Assert.StartsWith("ro", m[v2].Opts);
+        if (!unified)
+            foreach (string h in Directory.GetDirectories("/sys/fs/cgroup").Select(d => Path.GetFileName(d)!).Where(h => h != "unified"))
+            {
+                Assert.Equal("cgroup", m[$"/sys/fs/cgroup/{h}"].Type);
+                Assert.StartsWith("ro", m[$"/sys/fs/cgroup/{h}"].Opts);
+            }
+        // The hierarchy's root, as on the host (a cgroup namespace would show the container's cgroup instead).
+        var r = rt.Run(["sh", "-c", $"ls {v2}; touch {v2}/x"], cgroupMount);
+        Assert.Contains("Read-only file system", r.Stderr);
+        var inside = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        foreach (string f in new[] { "cgroup.procs", "cgroup.controllers", "cgroup.subtree_control", "cgroup.max.depth" }) Assert.Contains(f, inside);
+        Assert.DoesNotContain("cgroup.type", inside); // only non-root cgroups have it: this is the root
+    }
+
     [Fact]
     public void Bind_mounts_honour_ro_and_nosuid()
     {

@@ -4,8 +4,13 @@ using static MyDocker.Runtime.Interop.Libc;
 
 namespace MyDocker.Runtime.Rootfs;
 
-/// <summary>One cgroup hierarchy of the host: its directory name under /sys/fs/cgroup and how to mount it.</summary>
-public sealed record CgroupHierarchy(string Name, string FsType, string? Data, string HostMountPoint);
+/// <summary>
+/// One cgroup hierarchy of the host: its directory name under /sys/fs/cgroup and how to mount it.
+/// <paramref name="HostRootVisible"/>: the host's mount of it shows the hierarchy's root from where
+/// init stands (mountinfo root "/": no cgroup namespace of the container's own), so a fresh mount
+/// would show exactly what the host's mount shows.
+/// </summary>
+public sealed record CgroupHierarchy(string Name, string FsType, string? Data, string HostMountPoint, bool HostRootVisible = false);
 
 /// <summary>
 /// A mounts[] entry of type "cgroup" (config-linux.md "cgroups" mounts, as runc does it).
@@ -26,7 +31,8 @@ public static class CgroupMount
 
         if (HostIsUnified())
         {
-            MountOne(root, dest, new CgroupHierarchy("", "cgroup2", null, "/sys/fs/cgroup"), flags, what);
+            bool visible = MountInfo.ReadSelf().Any(mi => mi.MountPoint == "/sys/fs/cgroup" && mi.FsType == "cgroup2" && mi.Root == "/");
+            MountOne(root, dest, new CgroupHierarchy("", "cgroup2", null, "/sys/fs/cgroup", visible), flags, what);
         }
         else
         {
@@ -81,7 +87,7 @@ public static class CgroupMount
                     .Where(o => o is not ("rw" or "ro") && !o.StartsWith("release_agent=", StringComparison.Ordinal));
                 data = string.Join(',', keep);
             }
-            result.Add(new CgroupHierarchy(name, mi.FsType, data, mi.MountPoint));
+            result.Add(new CgroupHierarchy(name, mi.FsType, data, mi.MountPoint, mi.Root == "/"));
         }
         return result;
     }
@@ -90,13 +96,18 @@ public static class CgroupMount
     /// Mounts one hierarchy at <paramref name="path"/>. Where a fresh cgroup mount is not allowed
     /// (EPERM: a user namespace without its own cgroup namespace) the host's mount of it is
     /// bind-mounted instead, and then remounted for ro/nosuid/... like any bind mount.
+    /// A cgroup2 hierarchy whose root the container sees anyway (no cgroup namespace of its own, as
+    /// Docker on cgroup v1 and `runc spec` ask) is bound from the host's mount too: the same tree,
+    /// and a fresh cgroup2 superblock mount waits in the kernel for dying cgroups to drain
+    /// (cgroup_lock_and_drain_offline): 9.5 ms per create measured here, against ~0.1 ms for the bind.
     /// </summary>
     private static void MountOne(PathFd root, string path, CgroupHierarchy h, ulong flags, string what)
     {
         using (var target = SafePath.Open(root, path, CreateAs.Directory, $"{what}: destination"))
         {
-            if (Mount(h.FsType, target.ProcPath, h.FsType, flags, h.Data) == 0) return;
-            if (LastErrno != EPERM)
+            bool bindHost = h.FsType == "cgroup2" && h.HostRootVisible;
+            if (!bindHost && Mount(h.FsType, target.ProcPath, h.FsType, flags, h.Data) == 0) return;
+            if (!bindHost && LastErrno != EPERM)
                 throw Fail($"{what}: mount {h.FsType} {h.Data ?? ""} on {target.InRootPath}");
             if (Mount(h.HostMountPoint, target.ProcPath, null, MS_BIND | MS_REC, null) < 0)
                 throw Fail($"{what}: bind {h.HostMountPoint} on {target.InRootPath}");
