@@ -38,6 +38,10 @@ public sealed class TtyTests(ClientDaemonFixture f)
             t.Line($"{f.ClientBinary} container run -it --name {name} busybox sh; echo \"rc=$?\"");
             t.WaitFor(new Regex(@"/ # $", RegexOptions.Multiline));
             t.Line("touch /tmp/mark");
+            // The next prompt first: busybox's line editor asks the terminal where the cursor is
+            // (ESC[6n) with each prompt, and a reply still on its way when the client detaches
+            // would land in the host's shell (seen once: ";5R" typed into bash).
+            t.WaitFor(new Regex(@"touch /tmp/mark\s*\n/ # $", RegexOptions.Multiline));
             t.Keys("C-p", "C-q");
             t.WaitFor(new Regex(@"read escape sequence\s+rc=0"));
             t.Line("stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo");

@@ -293,6 +293,8 @@ public sealed class HostSnapshot
                 catch (IOException) { continue; }
                 foreach (string e in entries)
                 {
+                    // A state root's compiled-seccomp cache (Seccomp/SeccompCache) outlives its containers on purpose.
+                    if (Path.GetFileName(e) == "@seccomp-cache") continue;
                     string d = Describe(e);
                     yield return $"{e} {d}";
                     if (d == "dir") stack.Push(e);
