@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/profile.sh: where the time of a create goes, mydocker next to runc. Not part of `make bench`;
 # run it by hand (as root) after `make build`:  bash bench/profile.sh
-# It prints a summary and keeps the raw traces in bench/results/profile/ (not committed).
+# It prints a summary and keeps the raw traces in bench/results/profile/ (not committed). Sections
+# 2 to 5 run once per config of the benchmark (bench/lib.sh: mydocker spec's, runc spec's, dockerd's).
 #
 #   1. the floor: a runtime process that does nothing (`version`) against /bin/true
 #   2. wall and CPU time (user + system) of each verb, from GNU time
@@ -69,6 +70,10 @@ echo "== 1. process floor (median wall of $N; includes bash's fork+exec)"
 printf "  %-30s %s ms\n" "/bin/true" "$(time_ms /bin/true)"
 for n in "${RUNTIMES[@]}"; do printf "  %-30s %s ms\n" "$n --version" "$(time_ms "${BIN[$n]}" --version)"; done
 
+for CONFIG in "${CONFIGS[@]}"; do
+BUNDLE=${BUNDLES[$CONFIG]}
+echo
+echo "######## config: $CONFIG (${CONFIG_NOTES[$CONFIG]})"
 echo
 echo "== 2. wall and CPU (user + system) of each verb, median of $N"
 for n in "${RUNTIMES[@]}"; do
@@ -107,20 +112,21 @@ echo "   clone and the child's exec of \`mydocker init\`; \"ready\" after init's
 echo
 echo "== 4. system calls of one create, init followed until it execs /bin/true (strace -c -f)"
 for n in "${RUNTIMES[@]}"; do
-  traced_create "$n" "$PREFIX-sc" -c -o "$DIR/strace-c-create.$n.txt"
-  echo "  -- $n: $(awk '$NF == "total" { print $4 " calls, " (NF == 6 ? $5 : 0) " failed" }' "$DIR/strace-c-create.$n.txt"); top 8 by time:"
-  sed -n '3,10p' "$DIR/strace-c-create.$n.txt" | awk '{ printf "     %-16s %6s calls %8s us\n", $NF, $4, $2 * 1e6 }'
+  traced_create "$n" "$PREFIX-sc" -c -o "$DIR/strace-c-create.$CONFIG.$n.txt"
+  echo "  -- $n: $(awk '$NF == "total" { print $4 " calls, " (NF == 6 ? $5 : 0) " failed" }' "$DIR/strace-c-create.$CONFIG.$n.txt"); top 8 by time:"
+  sed -n '3,10p' "$DIR/strace-c-create.$CONFIG.$n.txt" | awk '{ printf "     %-16s %6s calls %8s us\n", $NF, $4, $2 * 1e6 }'
 done
 
 echo
 echo "== 5. longest gaps between system calls in one create (strace -f -ttt; strace slows everything)"
 for n in "${RUNTIMES[@]}"; do
-  traced_create "$n" "$PREFIX-sr" -ttt -o "$DIR/strace-ttt-create.$n.txt"
-  f=$DIR/strace-ttt-create.$n.txt
+  traced_create "$n" "$PREFIX-sr" -ttt -o "$DIR/strace-ttt-create.$CONFIG.$n.txt"
+  f=$DIR/strace-ttt-create.$CONFIG.$n.txt
   echo "  -- $n: $(wc -l < "$f") lines, $(awk 'NR == 1 { a = $2 } { b = $2 } END { printf "%.1f", (b - a) * 1000 }' "$f") ms traced; gaps >= 1 ms until create exits (ms, then the call that ended it):"
   awk 'NR == 1 { main = $1 } $1 == main && /\+\+\+ exited/ { exit }
        { if (p && $2 - p >= 0.001) printf "     %5.1f  pid %s %s\n", ($2 - p) * 1000, $1, substr($3, 1, 90); p = $2 }' "$f" | head -n 12
 done
+done   # configs
 
 if [[ ${BENCH_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
   echo

@@ -54,7 +54,9 @@ public static class CreateOperation
 
         // config-linux.md "Seccomp": compiled (or found in SeccompCache) before anything is made, so a
         // mistake in the profile fails here; init receives the finished program (SeccompHandoff).
-        using var seccomp = config.Linux?.Seccomp is { } profile ? SeccompCache.Get(profile, store.Root, warn) : null;
+        bool seccompCached = false;
+        using var seccomp = config.Linux?.Seccomp is { } profile ? SeccompCache.Get(profile, store.Root, warn, out seccompCached) : null;
+        if (seccomp != null) debug($"linux.seccomp: {seccomp.Length} BPF instructions {(seccompCached ? "from the cache" : "compiled")}");
         // Held until create returns: a concurrent verb on this ID waits, then sees the finished container.
         using var idLock = store.CreateLocked(o.Id);
         string dir = store.DirOf(o.Id);

@@ -29,15 +29,20 @@ public static class SeccompCache
     private const string Magic = "mydocker-seccomp-cache 1\n";
 
     /// <summary>The compiled filter of <paramref name="spec"/>, from the cache or compiled (and kept); its warnings go to <paramref name="warn"/>.</summary>
-    public static SeccompProgram Get(SeccompSpec spec, string stateRoot, Action<string> warn)
+    public static SeccompProgram Get(SeccompSpec spec, string stateRoot, Action<string> warn) => Get(spec, stateRoot, warn, out _);
+
+    /// <param name="cached">whether the program came from the cache (for --debug)</param>
+    public static SeccompProgram Get(SeccompSpec spec, string stateRoot, Action<string> warn, out bool cached)
     {
+        cached = false;
         string dir = Path.Combine(stateRoot, DirName);
         byte[] key = Encoding.UTF8.GetBytes(KeyText(spec));
         string file = Path.Combine(dir, Fnv1a64(key).ToString("x16"));
-        if (TryRead(file, key) is var (cached, cachedWarnings))
+        if (TryRead(file, key) is var (kept, keptWarnings))
         {
-            foreach (string w in cachedWarnings) warn(w);
-            return cached;
+            foreach (string w in keptWarnings) warn(w);
+            cached = true;
+            return kept;
         }
         using var filter = SeccompFilter.Build(spec);
         // Only names this kernel/libseccomp does not know are worth the user's attention; profiles
