@@ -101,23 +101,26 @@ tty_wait() {
 # it then exits and the window goes.
 tty_shell_resized() {
   tty_wait '# $' 20 || return 1
-  tty_type 'stty size' && tty_wait '^24 80' || return 1
+  tty_sized '^24 80' || return 1
   tmux -S "$TMUX_SOCK" resize-window -t t -x 100 -y 30 || return 1
   tty_resized || return 1
   tty_type 'exit'
   tty_stop
 }
 
-# tty_resized: `stty size` until it shows the new 30x100 (the resize travels client → engine →
-# whoever holds the pty master: docker's takes four hops), at most 10 tries.
-tty_resized() {
+# tty_sized PATTERN: `stty size` until it shows PATTERN, at most 10 tries. A size travels client →
+# engine → whoever holds the pty master (docker's takes four hops), and the first one may come
+# after the shell's prompt: until then the pty is 0x0 and busybox's stty says only "standard input".
+tty_sized() {
   local i
   for ((i = 0; i < 10; i++)); do
     tty_type 'stty size'
-    tty_wait '^30 100' 1 >/dev/null && return 0
+    tty_wait "$1" 1 >/dev/null && return 0
   done
-  tty_wait '^30 100' 1
+  tty_wait "$1" 1
 }
+# tty_resized: `stty size` until it shows the new 30x100.
+tty_resized() { tty_sized '^30 100'; }
 # tty_stop: once the command in the window has ended (up to 10 s: `ctr run --rm` still deletes its
 # container after the shell exits), the window goes.
 tty_stop() {
