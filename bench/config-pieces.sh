@@ -11,21 +11,25 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-9}
 [[ $EUID -eq 0 ]] || die "must run as root"
 WORK=$(mktemp -d /tmp/mydocker-pieces.XXXXXX)
-ROOT=$WORK/state
-trap '"$MYDOCKER" --root "$ROOT" list -q 2>/dev/null | while read -r id; do "$MYDOCKER" --root "$ROOT" delete --force "$id"; done; rm -rf "$WORK"' EXIT
+ROOT=/run/mydocker-pieces-$$   # tmpfs, as a real state root: /tmp would add fsyncs to disk
+trap '"$MYDOCKER" --root "$ROOT" list -q 2>/dev/null | while read -r id; do "$MYDOCKER" --root "$ROOT" delete --force "$id"; done; rm -rf "$WORK" "$ROOT"' EXIT
 BUNDLE=$WORK/bundle
 sh "$REPO/scripts/make-rootfs.sh" "$BUNDLE/rootfs" >/dev/null || die "make-rootfs failed"
 engine_bundle "$WORK/engine" || die "engine_bundle failed"
 
 # variant NAME JQ-FILTER: the median `run` of the engine config changed by the filter.
+K=0
 variant() {
-  local d=$WORK/v-$1 i t0
+  local d=$WORK/v$K i t0
+  K=$((K + 1))
   mkdir -p "$d" && jq "$2" "$WORK/engine/config.json" > "$d/config.json" || die "jq: $2"
+  : > "$WORK/times"
   for ((i = 0; i < RUNS; i++)); do
     now; t0=$NOW
-    "$MYDOCKER" --root "$ROOT" run --bundle "$d" "p$1$i" </dev/null >/dev/null 2>"$WORK/err" || die "$1: $(cat "$WORK/err")"
-    now; echo $((NOW - t0))
-  done | sort -n | awk -v n="$1" '{ v[NR] = $1 } END { printf "%-28s %6.2f ms\n", n, v[int((NR + 1) / 2)] / 1000 }'
+    "$MYDOCKER" --root "$ROOT" run --bundle "$d" "piece$K-$i" </dev/null >/dev/null 2>"$WORK/err" || die "$1: $(cat "$WORK/err")"
+    now; echo $((NOW - t0)) >> "$WORK/times"
+  done
+  sort -n "$WORK/times" | awk -v n="$1" '{ v[NR] = $1 } END { printf "%-28s %6.2f ms\n", n, v[int((NR + 1) / 2)] / 1000 }'
 }
 
 variant "everything" '.'

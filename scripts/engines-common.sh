@@ -3,7 +3,7 @@
 #
 # The engines are given private sockets, data and state directories, but some paths they make
 # anyway: dockerd /etc/docker/key.json, /run/docker/plugins and /run/containerd/s; podman's runc its
-# default root /run/runc, and mydocker its own (/run/mydocker: its seccomp cache); the engines' parent cgroups (docker, libpod_parent, containerd's default, ours).
+# default root /run/runc, and mydocker its own (/run/mydocker: its seccomp cache; /run/mydocker-net: the slirp4netns hook's); the engines' parent cgroups (docker, libpod_parent, containerd's default, ours).
 # host_paths_before notes which of them do not exist yet; host_paths_restore removes those again.
 
 # wait_for SECONDS COMMAND...: until COMMAND succeeds (polled every 0.1 s).
@@ -28,7 +28,7 @@ HOST_NEW=()      # host paths absent before the engines ran
 CGROUP_NEW=()    # parent cgroups absent before
 host_paths_before() {
   local p h m
-  for p in /etc/docker/key.json /etc/docker /run/docker /run/containerd /run/runc /run/netns /run/mydocker; do [[ -e $p ]] || HOST_NEW+=("$p"); done
+  for p in /etc/docker/key.json /etc/docker /run/docker /run/containerd /run/runc /run/netns /run/mydocker /run/mydocker-net; do [[ -e $p ]] || HOST_NEW+=("$p"); done
   for h in /sys/fs/cgroup/*/; do
     for m in docker libpod_parent default mydocker k8s.io; do [[ -e $h$m ]] || CGROUP_NEW+=("$h$m"); done
   done
