@@ -155,24 +155,8 @@ public static class ExecOperation
     }
 
     /// <summary>The exec'd process's config travels in an anonymous file: nothing is written to disk.</summary>
-    private static unsafe int ConfigMemfd(Spec.Model.Config config)
-    {
-        int fd = Libc.MemfdCreate("mydocker-exec-config", Libc.MFD_CLOEXEC);
-        if (fd < 0) throw Libc.Fail("memfd_create");
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config));
-        fixed (byte* p = bytes)
-        {
-            int off = 0;
-            while (off < bytes.Length)
-            {
-                nint n = Libc.Write(fd, p + off, bytes.Length - off);
-                if (n <= 0) { Libc.Close(fd); throw Libc.Fail("writing the exec config"); }
-                off += (int)n;
-            }
-        }
-        Libc.Lseek(fd, 0, 0);
-        return fd;
-    }
+    private static int ConfigMemfd(Spec.Model.Config config) =>
+        FdBytes.Memfd("mydocker-exec-config", System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config)), "the exec config");
 }
 
 /// <summary>--pid-file: written whole through a temp file and rename (AtomicFile), as engines read it at any moment.</summary>

@@ -62,22 +62,5 @@ public static unsafe class HostCommand
     }
 
     /// <summary>Everything a pipe gives until EOF, as UTF-8 (the caller closes <paramref name="fd"/>).</summary>
-    public static string ReadAll(int fd, string what)
-    {
-        var buffer = new ArrayBufferWriter<byte>(16384);
-        while (true)
-        {
-            var span = buffer.GetSpan(16384);
-            nint n;
-            fixed (byte* p = span) n = Libc.Read(fd, p, span.Length);
-            if (n == 0) break;
-            if (n < 0)
-            {
-                if (Libc.LastErrno == Libc.EINTR) continue;
-                throw Libc.Fail($"{what}: reading its output");
-            }
-            buffer.Advance((int)n);
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string ReadAll(int fd, string what) => Encoding.UTF8.GetString(FdBytes.ReadAll(fd, $"{what}: reading its output"));
 }

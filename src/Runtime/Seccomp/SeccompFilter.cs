@@ -255,18 +255,8 @@ public sealed unsafe class SeccompFilter : IDisposable
         try
         {
             ExportBpf(fd);
-            long size = Libc.Lseek(fd, 0, 2 /* SEEK_END */);
-            if (size < 0 || Libc.Lseek(fd, 0, 0 /* SEEK_SET */) < 0) throw Libc.Fail($"{Field}: lseek on the exported program");
-            byte[] bpf = new byte[size];
-            int off = 0;
-            fixed (byte* p = bpf)
-                while (off < bpf.Length)
-                {
-                    nint n = Libc.Read(fd, p + off, bpf.Length - off);
-                    if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
-                    if (n <= 0) throw Libc.Fail($"{Field}: reading the exported program");
-                    off += (int)n;
-                }
+            if (Libc.Lseek(fd, 0, 0 /* SEEK_SET */) < 0) throw Libc.Fail($"{Field}: lseek on the exported program");
+            byte[] bpf = Process.FdBytes.ReadAll(fd, $"{Field}: reading the exported program");
             uint flags = 0;
             if (AttrIsSet(Libseccomp.SCMP_FLTATR_CTL_TSYNC)) flags |= Libc.SECCOMP_FILTER_FLAG_TSYNC;
             if (AttrIsSet(Libseccomp.SCMP_FLTATR_CTL_LOG)) flags |= Libc.SECCOMP_FILTER_FLAG_LOG;
