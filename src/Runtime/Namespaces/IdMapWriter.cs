@@ -6,8 +6,9 @@ namespace MyDocker.Runtime.Namespaces;
 
 /// <summary>
 /// config-linux.md "User namespace mappings": writes /proc/PID/uid_map and gid_map of a process
-/// that just created a user namespace. As root the runtime may write any mapping; without root, a
-/// mapping of its own uid and gid only (subordinate ranges need newuidmap/newgidmap: not yet).
+/// that just created a user namespace. As root the runtime may write any mapping; without root, it
+/// writes a mapping of its own uid and gid itself, and anything more (subordinate ranges) through
+/// newuidmap/newgidmap.
 /// Also writes timens_offsets for a new time namespace ("timeOffsets").
 /// </summary>
 public static class IdMapWriter
