@@ -63,13 +63,7 @@ start_mydocker() {
 
 start_docker() {
   local d=$W/docker
-  mkdir -p "$d"
-  # No bridge, no iptables, no ip_forward: dockerd must not change the host's network (../shared/ENGINES.md).
-  cat > "$d/daemon.json" <<EOF
-{ "data-root": "$d/data", "exec-root": "$d/exec", "pidfile": "$d/dockerd.pid",
-  "hosts": ["unix://$d/docker.sock"], "storage-driver": "overlay2",
-  "iptables": false, "bridge": "none", "ip-forward": false }
-EOF
+  docker_config "$d"
   dockerd --config-file "$d/daemon.json" </dev/null >"$d/dockerd.log" 2>&1 &
   DK_PID=$!
   wait_for 30 dk version || die "dockerd did not start: $(tail -n 3 "$d/dockerd.log")"

@@ -76,6 +76,19 @@ host_rlimits() {
   return 0
 }
 
+# docker_config DIR [MEMBERS]: DIR/daemon.json for a dockerd of its own (data, exec root, pid file and
+# socket under DIR) that leaves the host's network alone: no bridge, iptables or ip_forward
+# (../shared/ENGINES.md). MEMBERS: more JSON members for the object, e.g. the runtimes.
+docker_config() {
+  local d=$1 members=${2:+, $2}
+  mkdir -p "$d"
+  cat > "$d/daemon.json" <<EOF
+{ "data-root": "$d/data", "exec-root": "$d/exec", "pidfile": "$d/dockerd.pid",
+  "hosts": ["unix://$d/docker.sock"], "storage-driver": "overlay2",
+  "iptables": false, "bridge": "none", "ip-forward": false$members }
+EOF
+}
+
 # podman_config DIR RUNTIME [PATH]: DIR/containers.conf and DIR/storage.conf for a podman of its own
 # (storage, run root and temp files under DIR; cgroupfs and a file event log: no systemd here),
 # whose OCI runtime is RUNTIME (runc, or a name given PATH). Use with CONTAINERS_CONF and

@@ -77,15 +77,11 @@ CTR="ctr --address $W/containerd/containerd.sock"
 
 start_docker() {
   local d=$W/docker
-  mkdir -p "$d"
-  # No bridge, iptables or ip_forward: this host's network is not the test's to change.
-  cat > "$d/daemon.json" <<EOF
-{ "data-root": "$d/data", "exec-root": "$d/exec", "pidfile": "$d/dockerd.pid",
-  "hosts": ["unix://$d/docker.sock"], "storage-driver": "overlay2",
-  "iptables": false, "bridge": "none", "ip-forward": false,
-  "default-ulimits": { "nofile": { "Name": "nofile", "Soft": $NOFILE, "Hard": $NOFILE } },
-  "runtimes": { "mydocker": { "path": "$W/mydocker" } }, "default-runtime": "mydocker" }
+  docker_config "$d" "$(cat <<EOF
+"default-ulimits": { "nofile": { "Name": "nofile", "Soft": $NOFILE, "Hard": $NOFILE } },
+  "runtimes": { "mydocker": { "path": "$W/mydocker" } }, "default-runtime": "mydocker"
 EOF
+)"
   printf '#!/bin/sh\nexec /usr/bin/docker -H unix://%s/docker.sock "$@"\n' "$d" > "$W/cli-docker"; chmod 755 "$W/cli-docker"
   dockerd --config-file "$d/daemon.json" </dev/null >"$d/dockerd.log" 2>&1 &
   PIDS+=($!)
