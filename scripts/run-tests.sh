@@ -4,6 +4,9 @@
 set -u
 cd "$(dirname "$0")/.."
 total_pass=0; total_fail=0; rc=0
+# The slirp4netns hook's base directory (Runtime/Network/NetworkDir): the tests' containers make it;
+# if it was not here before, it goes again at the end (empty: each container's own part is checked).
+net_base=/run/mydocker-net; made_net_base=; [ -e "$net_base" ] || made_net_base=1
 for proj in tests/*/*.csproj; do
   # The soak and fault-injection tests take many minutes: `make test-faults` runs them.
   case "$proj" in tests/MyDocker.FaultTests/*) echo "=== $proj: skipped (make test-faults)"; continue ;; esac
@@ -18,6 +21,7 @@ for proj in tests/*/*.csproj; do
   total_pass=$((total_pass + ${p:-0})); total_fail=$((total_fail + ${f:-0}))
   rm -f "$out"
 done
+[ -n "$made_net_base" ] && rmdir "$net_base" 2>/dev/null
 [ "$total_fail" -eq 0 ] || rc=1
 echo "$total_pass passed, $total_fail failed"
 exit $rc

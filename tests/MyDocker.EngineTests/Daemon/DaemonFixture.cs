@@ -32,9 +32,6 @@ public sealed class DaemonFixture : IDisposable
     private Process? _daemon;
     private readonly StringBuilder _daemonStderr = new();
 
-    /// <summary>The slirp4netns hook's base directory was not there before the daemon's containers: removed again at the end, when empty.</summary>
-    private readonly bool _madeNetBase = !Directory.Exists("/run/mydocker-net");
-
     public DaemonFixture()
     {
         if (!Environment.IsPrivilegedProcess) throw new InvalidOperationException("the daemon tests must run as root (the daemon mounts overlays and runs containers)");
@@ -203,8 +200,6 @@ public sealed class DaemonFixture : IDisposable
             try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
             catch (Exception e) { problems.Add($"rm -r {dir}: {e.Message}"); }
         }
-        if (_madeNetBase && Directory.Exists("/run/mydocker-net") && !Directory.EnumerateFileSystemEntries("/run/mydocker-net").Any())
-            Directory.Delete("/run/mydocker-net");
         if (problems.Count > 0) Console.Error.WriteLine("DaemonFixture cleanup: " + string.Join("; ", problems));
     }
 }

@@ -13,9 +13,6 @@ public sealed class RuntimeFixture : IDisposable
     public string Binary { get; }
     public string Rootfs { get; }
     private readonly string _tempDir;
-    /// <summary>The slirp4netns hook's base directory (Runtime/Network/NetworkDir) was not there before: removed again at the end, when empty.</summary>
-    private readonly bool _madeNetBase = !Directory.Exists(NetBase);
-    private const string NetBase = "/run/mydocker-net";
 
     public RuntimeFixture()
     {
@@ -46,8 +43,6 @@ public sealed class RuntimeFixture : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(_tempDir, recursive: true); } catch (IOException) { }
-        if (_madeNetBase && Directory.Exists(NetBase) && !Directory.EnumerateFileSystemEntries(NetBase).Any())
-            Directory.Delete(NetBase);
     }
 }
 
