@@ -11,8 +11,9 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-9}
 [[ $EUID -eq 0 ]] || die "must run as root"
 WORK=$(mktemp -d /tmp/mydocker-pieces.XXXXXX)
-ROOT=/run/mydocker-pieces-$$   # tmpfs, as a real state root: /tmp would add fsyncs to disk
-trap '"$MYDOCKER" --root "$ROOT" list -q 2>/dev/null | while read -r id; do "$MYDOCKER" --root "$ROOT" delete --force "$id"; done; rm -rf "$WORK" "$ROOT"' EXIT
+ROOT=/run/mydocker-pieces-$$   # where a state root lives (tmpfs on most hosts; ext4 on this VM)
+. "$REPO/scripts/cgroup-parents.sh"; cgroup_parents_note mydocker docker
+trap '"$MYDOCKER" --root "$ROOT" list -q 2>/dev/null | while read -r id; do "$MYDOCKER" --root "$ROOT" delete --force "$id"; done; rm -rf "$WORK" "$ROOT"; cgroup_parents_restore' EXIT
 BUNDLE=$WORK/bundle
 sh "$REPO/scripts/make-rootfs.sh" "$BUNDLE/rootfs" >/dev/null || die "make-rootfs failed"
 engine_bundle "$WORK/engine" || die "engine_bundle failed"

@@ -69,6 +69,7 @@ cleanup() {
   if [[ -n $WORK ]]; then
     check_leaks
     rm -rf "$WORK"
+    cgroup_parents_restore
   fi
   exit $rc
 }
@@ -169,6 +170,7 @@ setup() {
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  . "$REPO/scripts/cgroup-parents.sh"; cgroup_parents_note mydocker docker
   WORK=$(mktemp -d /tmp/mydocker-bench.XXXXXX)
   BUNDLE=$WORK/bundle
   sh "$REPO/scripts/make-rootfs.sh" "$BUNDLE/rootfs" >/dev/null || die "make-rootfs failed"

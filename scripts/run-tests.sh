@@ -7,6 +7,7 @@ total_pass=0; total_fail=0; rc=0
 # The slirp4netns hook's base directory (Runtime/Network/NetworkDir): the tests' containers make it;
 # if it was not here before, it goes again at the end (empty: each container's own part is checked).
 net_base=/run/mydocker-net; made_net_base=; [ -e "$net_base" ] || made_net_base=1
+. scripts/cgroup-parents.sh; cgroup_parents_note mydocker
 for proj in tests/*/*.csproj; do
   # The soak and fault-injection tests take many minutes: `make test-faults` runs them.
   case "$proj" in tests/MyDocker.FaultTests/*) echo "=== $proj: skipped (make test-faults)"; continue ;; esac
@@ -22,6 +23,7 @@ for proj in tests/*/*.csproj; do
   rm -f "$out"
 done
 [ -n "$made_net_base" ] && rmdir "$net_base" 2>/dev/null
+cgroup_parents_restore
 [ "$total_fail" -eq 0 ] || rc=1
 echo "$total_pass passed, $total_fail failed"
 exit $rc

@@ -130,6 +130,9 @@ public sealed class HybridManagerTests : IDisposable
     {
         var m = Manager();
         m.Destroy();
+        Assert.False(Directory.Exists(fs.V2Mount + "/mydocker/c1"));
+        Assert.False(Directory.Exists(fs.V1Mount("memory") + "/mydocker/c1"));
+        m.Destroy(parentsToo: true);
         Assert.False(Directory.Exists(fs.V2Mount + "/mydocker"));
         Assert.False(Directory.Exists(fs.V1Mount("memory") + "/mydocker"));
     }

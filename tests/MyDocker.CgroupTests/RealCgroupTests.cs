@@ -104,6 +104,9 @@ public sealed class RealCgroupTests : IDisposable
         Assert.True(sh.WaitForExit(5000), "SIGTERM to every process did not end sleep");
         m.Destroy();
         Assert.All(m.Paths, p => Assert.False(Directory.Exists(p), p));
+        // The parents stay for the next container (runc leaves them too); a failed create removes them.
+        Assert.All(m.CreatedPaths.Except(m.Paths), p => Assert.True(Directory.Exists(p), p));
+        m.Destroy(parentsToo: true);
         Assert.All(m.CreatedPaths, p => Assert.False(Directory.Exists(p), p));
     }
 
@@ -158,7 +161,7 @@ public sealed class RealCgroupTests : IDisposable
         sh.WaitForExit();
         var again = CgroupManager.Open("c1", new Linux(), m.Paths, m.CreatedPaths, _ => { });
         Assert.Equal(m.Paths, again.Paths);
-        again.Destroy();
+        again.Destroy(parentsToo: true);
         Assert.All(m.CreatedPaths, p => Assert.False(Directory.Exists(p), p));
     }
 

@@ -435,41 +435,58 @@ public sealed class V1ManagerTests : IDisposable
     }
 
     [Fact]
-    public void Destroy_removes_the_leaves_and_the_parents_it_made_but_not_others()
+    public void Destroy_removes_the_leaves_and_leaves_the_parents_for_the_next_container()
     {
-        Directory.CreateDirectory(Path.Combine(fs.Root, "memory/shared"));
         var m = Manager("/shared/a/b");
         Directory.CreateDirectory(Path.Combine(fs.Root, "cpu/shared/a/b/sub")); // a cgroup the container made under its own
         m.Destroy();
+        foreach (var h in fs.Layout.V1)
+        {
+            Assert.False(Directory.Exists(h.MountPoint + "/shared/a/b"), h.MountPoint);
+            Assert.True(Directory.Exists(h.MountPoint + "/shared/a"), h.MountPoint); // as runc leaves /docker
+        }
+        m.Destroy(); // again: nothing left, no error
+    }
+
+    [Fact]
+    public void Destroy_of_a_failed_create_removes_the_parents_it_made_but_not_others()
+    {
+        Directory.CreateDirectory(Path.Combine(fs.Root, "memory/shared"));
+        var m = Manager("/shared/a/b");
+        Directory.CreateDirectory(Path.Combine(fs.Root, "cpu/shared/a/b/sub"));
+        m.Destroy(parentsToo: true);
         foreach (var h in fs.Layout.V1)
         {
             Assert.False(Directory.Exists(h.MountPoint + "/shared/a"), h.MountPoint);
             // /shared existed in memory before: only the other hierarchies' /shared were made by Create.
             Assert.Equal(h.Has("memory"), Directory.Exists(h.MountPoint + "/shared"));
         }
-        m.Destroy(); // again: nothing left, no error
+        m.Destroy(parentsToo: true); // again: nothing left, no error
     }
 
     [Fact]
-    public void Destroy_leaves_a_shared_parent_that_another_container_still_uses()
+    public void Destroy_of_a_failed_create_leaves_a_parent_that_another_container_uses()
     {
         var a = Manager("/mydocker/a");
         var b = CgroupManager.For("b", new Linux { CgroupsPath = "/mydocker/b" }, fs.Layout, fs);
         b.Create();
-        a.Destroy();
+        a.Destroy(parentsToo: true);
         Assert.All(fs.Layout.V1, h => Assert.True(Directory.Exists(h.MountPoint + "/mydocker/b")));
-        b.Destroy();
-        Assert.All(fs.Layout.V1, h => Assert.False(Directory.Exists(h.MountPoint + "/mydocker"), h.MountPoint));
+        b.Destroy(parentsToo: true);
+        // b did not make /mydocker (a did): a failed create removes only what it made.
+        Assert.All(fs.Layout.V1, h => Assert.False(Directory.Exists(h.MountPoint + "/mydocker/b"), h.MountPoint));
+        Assert.All(fs.Layout.V1, h => Assert.True(Directory.Exists(h.MountPoint + "/mydocker"), h.MountPoint));
     }
 
     [Fact]
-    public void The_default_parent_is_removed_by_a_manager_from_config_and_from_a_record()
+    public void A_manager_from_a_record_knows_what_create_made()
     {
         var created = CgroupManager.For("c9", new Linux(), fs.Layout, fs);
         created.Create();
         var reopened = CgroupManager.Open("c9", new Linux(), created.Paths, created.CreatedPaths, fs.Layout, fs);
         Assert.Equal(created.Paths, reopened.Paths);
-        reopened.Destroy();
+        Assert.Equal(created.CreatedPaths, reopened.CreatedPaths);
+        reopened.Destroy(parentsToo: true);
         Assert.All(fs.Layout.V1, h => Assert.False(Directory.Exists(h.MountPoint + "/mydocker"), h.MountPoint));
     }
 

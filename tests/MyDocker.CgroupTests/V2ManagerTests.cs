@@ -283,10 +283,13 @@ public sealed class V2ManagerTests : IDisposable
     }
 
     [Fact]
-    public void Destroy_removes_what_create_made()
+    public void Destroy_removes_the_container_and_a_failed_create_what_it_made()
     {
         var m = Manager();
         m.Destroy();
+        Assert.False(Directory.Exists(fs.V2Mount + "/mydocker/c1"));
+        Assert.True(Directory.Exists(fs.V2Mount + "/mydocker"));
+        m.Destroy(parentsToo: true);
         Assert.False(Directory.Exists(fs.V2Mount + "/mydocker"));
         Assert.True(Directory.Exists(fs.V2Mount));
     }

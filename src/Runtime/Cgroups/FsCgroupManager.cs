@@ -57,8 +57,6 @@ public sealed class FsCgroupManager : ICgroupManager
     private readonly List<(V1Hierarchy H, string Dir)> _v1 = new();
     private readonly string? _v2;
     private readonly List<string> _created = new();
-    /// <summary>Intermediate directories that belong to MyDocker whoever made them (<see cref="CgroupPath.DefaultParent"/>): removed when empty.</summary>
-    private readonly List<string> _ownedParents = new();
     private HashSet<string>? _rootControllers;
 
     /// <summary>
@@ -93,7 +91,6 @@ public sealed class FsCgroupManager : ICgroupManager
                 else _warn($"cgroup directory {recorded} is in no cgroup hierarchy of this host: left alone");
             }
             _created.AddRange(createdPaths ?? []);
-            AddOwnedParents();
             return;
         }
 
@@ -106,20 +103,6 @@ public sealed class FsCgroupManager : ICgroupManager
             // processes, and a cgroup with processes cannot enable controllers for its children
             // (cgroup-v2.rst "No Internal Process Constraint"). The hybrid v2 tree has no controllers.
             _v2 = DirIn(layout.UnifiedMountPoint, layout.UnifiedRoot, layout.OwnUnified, path, parentOfOwn: layout.Mode == CgroupMode.Unified);
-        AddOwnedParents();
-    }
-
-    /// <summary>
-    /// "/mydocker" is MyDocker's own parent directory: whichever container made it, the last one under
-    /// it removes it (with two containers, the first to go cannot, and the second did not create it).
-    /// </summary>
-    private void AddOwnedParents()
-    {
-        foreach (string dir in AllDirs())
-        {
-            string parent = Path.GetDirectoryName(dir)!;
-            if (MountPoints().Any(m => parent == Join(m, CgroupPath.DefaultParent))) _ownedParents.Add(parent);
-        }
     }
 
     private static bool IsUnder(string p, string mount) => p.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal);
@@ -140,9 +123,6 @@ public sealed class FsCgroupManager : ICgroupManager
             own = own[mountRoot.Length..];
         return Join(mount, own + "/" + path.Inner);
     }
-
-    private IEnumerable<string> MountPoints() =>
-        _v1.Select(d => d.H.MountPoint).Concat(_v2 != null ? [_layout.UnifiedMountPoint!] : Array.Empty<string>());
 
     private IEnumerable<string> AllDirs() => _v1.Select(d => d.Dir).Concat(_v2 != null ? [_v2] : Array.Empty<string>());
 
@@ -522,11 +502,12 @@ public sealed class FsCgroupManager : ICgroupManager
     /// <summary>
     /// Kill every process left (there are some after `delete --force` of a running container, or
     /// when init died but children lived on without a pid namespace), wait until the cgroups are
-    /// empty, then rmdir: every leaf directory with its sub-cgroups (depth first), then the
-    /// intermediate directories we created, innermost first, when empty. Directories already gone
-    /// are fine, so Destroy can be repeated, and works after the container was SIGKILLed.
+    /// empty, then rmdir every leaf directory with its sub-cgroups (depth first); with
+    /// <paramref name="parentsToo"/> also the intermediate directories we created, innermost first,
+    /// when empty. Directories already gone are fine, so Destroy can be repeated, and works after the
+    /// container was SIGKILLed.
     /// </summary>
-    public void Destroy()
+    public void Destroy(bool parentsToo = false)
     {
         var deadline = Environment.TickCount64 + DestroyTimeoutMs;
         for (int round = 0; ; round++)
@@ -545,9 +526,14 @@ public sealed class FsCgroupManager : ICgroupManager
             try { RemoveTree(dir, deadline); }
             catch (MyDockerException e) { first ??= e; }
         }
+        if (!parentsToo)
+        {
+            if (first != null) throw first;
+            return;
+        }
         var leaves = new HashSet<string>(AllDirs(), StringComparer.Ordinal);
         // Outermost were created first: remove in reverse, so children go before parents.
-        foreach (string dir in _created.AsEnumerable().Reverse().Concat(_ownedParents).Where(d => !leaves.Contains(d)).Distinct().ToList())
+        foreach (string dir in _created.AsEnumerable().Reverse().Where(d => !leaves.Contains(d)).ToList())
         {
             int errno = _f.Rmdir(dir);
             // ENOTEMPTY/EBUSY: another container lives under it; that is its owner's to remove.

@@ -21,7 +21,7 @@ public sealed class NoCgroups : ICgroupManager
     public void Update(Resources r) => throw new MyDockerException("update: the container has no cgroup (none is delegated to this user)");
     public void AddProcess(int pid) { }
     public CloneTargets CloneTargets() => new([], null);
-    public void Destroy() { }
+    public void Destroy(bool parentsToo = false) { }
     public void Freeze() => throw new MyDockerException("pause: the container has no cgroup (none is delegated to this user)");
     public void Thaw() { }
     public bool IsFrozen() => false;

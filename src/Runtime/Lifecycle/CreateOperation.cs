@@ -159,7 +159,7 @@ public static class CreateOperation
         catch
         {
             if (pid > 0) KillAndReap(pid);
-            try { cgroups?.Destroy(); }
+            try { cgroups?.Destroy(parentsToo: true); }
             catch (MyDockerException e) { warn(e.Message); }
             if (record.MountsInHostNamespace) HostNamespaceMounts.UnmountMadeSince(record.Rootfs, record.HostMountsBefore);
             store.Remove(o.Id);

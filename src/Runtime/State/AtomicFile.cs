@@ -5,9 +5,9 @@ namespace MyDocker.Runtime.State;
 /// <summary>
 /// Writes a whole file so that a reader sees the old content or the new one, never a part: write a
 /// temporary file beside it, fsync it, rename it over the old one (rename(2) is atomic within a
-/// directory). Without the fsync a crash right after the rename could leave an empty file on disk
-/// file systems; on tmpfs (/run) it costs nothing. A file that means nothing after a reboot (a pid
-/// file, which may live on a disk) skips it (durable: false).
+/// directory). Without the fsync a power loss right after the rename could leave an empty file on
+/// disk file systems; on tmpfs (/run) it costs nothing. A file that means nothing after a reboot (a
+/// pid file, a container's state.json, which may live on a disk) skips it (durable: false).
 /// </summary>
 public static unsafe class AtomicFile
 {

@@ -116,12 +116,19 @@ public sealed class StateStore
 
     public static MyDockerException NotFound(string id) => new($"container {ContainerId.Quote(id)} does not exist");
 
-    /// <summary>Writes state.json atomically (temp file, fsync, rename), so readers never see half a file.</summary>
+    /// <summary>
+    /// Writes state.json atomically (temp file, rename), so readers never see half a file. Not
+    /// fsync'd: the file describes processes, cgroups and mounts that all end with the kernel, so
+    /// after a power loss there is nothing left for it to describe (a torn file is then reported as
+    /// corrupt and `delete --force` removes it). A process crash keeps the page cache: rename alone
+    /// is atomic there. runc does not fsync its state either; on a state root on disk (this test VM's
+    /// /run is ext4) the fsyncs cost about 1.5 ms per container (docs/PERFORMANCE.md section 5).
+    /// </summary>
     public void Save(ContainerRecord record) =>
-        AtomicFile.Write(Path.Combine(DirOf(record.Id), RecordFile), ContainerRecordJson.Write(record));
+        AtomicFile.Write(Path.Combine(DirOf(record.Id), RecordFile), ContainerRecordJson.Write(record), durable: false);
 
     public void SaveConfig(string id, Config config) =>
-        AtomicFile.Write(Path.Combine(DirOf(id), ConfigFile), System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config, indented: false)));
+        AtomicFile.Write(Path.Combine(DirOf(id), ConfigFile), System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config, indented: false)), durable: false);
 
     public Config LoadConfig(string id)
     {
