@@ -44,9 +44,10 @@ op() {
   return 1
 }
 
-# order I: the runtimes, rotated by I.
+# order I: the runtimes, rotated by I (a warm-up round's "wN" by N).
 order() {
-  local k=$(($1 % ${#RUNTIMES[@]}))
+  local i=${1#w}
+  local k=$((i % ${#RUNTIMES[@]}))
   echo "${RUNTIMES[@]:k}" "${RUNTIMES[@]:0:k}"
 }
 

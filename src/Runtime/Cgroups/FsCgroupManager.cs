@@ -547,12 +547,21 @@ public sealed class FsCgroupManager : ICgroupManager
     /// cgroups go offline asynchronously) is retried until the deadline (runc retries too).</summary>
     private void RemoveTree(string dir, long deadline)
     {
-        if (!_f.DirExists(dir)) return;
-        foreach (string sub in _f.SubDirs(dir)) RemoveTree(sub, deadline);
+        // rmdir first: the usual cgroup has no sub-cgroups, and one system call per hierarchy is the
+        // whole of it. The kernel answers EBUSY both for sub-cgroups and for tasks not gone yet.
         for (int i = 0; ; i++)
         {
             int errno = _f.Rmdir(dir);
             if (errno is 0 or Libc.ENOENT) return;
+            if (errno is Libc.EBUSY or Libc.ENOTEMPTY)
+            {
+                var subs = _f.SubDirs(dir).ToList();
+                if (subs.Count > 0)
+                {
+                    foreach (string sub in subs) RemoveTree(sub, deadline);
+                    continue;
+                }
+            }
             if (errno != Libc.EBUSY || Environment.TickCount64 > deadline)
                 throw new MyDockerException($"cgroup: rmdir {dir}: {Libc.StrError(errno)}", errno);
             Thread.Sleep(i < 10 ? 5 : 20);
