@@ -29,30 +29,31 @@ internal static class JsonReading
         if (string.IsNullOrWhiteSpace(json))
             throw new MyDockerException($"{documentName}: is empty");
 
+        // Not disposed, on purpose: Dispose returns the document's buffers to ArrayPool<byte>.Shared,
+        // and the second return of a process runs the pool's one-time processor-id calibration
+        // (ProcessorIdCache's static constructor), about 0.3 ms of every runtime and init process
+        // here (docs/PERFORMANCE.md section 5). The buffers go with the rest of the short-lived heap.
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, Options);
+            document = JsonDocument.Parse(Encoding.UTF8.GetBytes(json), Options);
         }
         catch (JsonException e)
         {
             throw new MyDockerException(SyntaxMessage(documentName, json, e), e);
         }
 
-        using (document)
+        try
         {
-            try
-            {
-                return kind.Read(document.RootElement, "");
-            }
-            catch (JsonShapeException e)
-            {
-                throw new MyDockerException($"{documentName}: {e.Message}", e);
-            }
-            catch (InvalidOperationException e) when (UnpairedSurrogate(document.RootElement, "") is { } where)
-            {
-                throw new MyDockerException($"{documentName}: {where}invalid \\u escape (an unpaired UTF-16 surrogate)", e);
-            }
+            return kind.Read(document.RootElement, "");
+        }
+        catch (JsonShapeException e)
+        {
+            throw new MyDockerException($"{documentName}: {e.Message}", e);
+        }
+        catch (InvalidOperationException e) when (UnpairedSurrogate(document.RootElement, "") is { } where)
+        {
+            throw new MyDockerException($"{documentName}: {where}invalid \\u escape (an unpaired UTF-16 surrogate)", e);
         }
     }
 
