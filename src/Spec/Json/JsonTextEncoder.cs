@@ -12,7 +12,7 @@ namespace MyDocker.Spec.Json;
 /// Why not JavaScriptEncoder.UnsafeRelaxedJsonEscaping: building it fills a 64K-entry table of
 /// allowed characters, about 0.1 ms of every `mydocker state` (docs/PERFORMANCE.md).
 /// </summary>
-internal sealed class JsonTextEncoder : JavaScriptEncoder
+public sealed class JsonTextEncoder : JavaScriptEncoder
 {
     public static readonly JsonTextEncoder Instance = new();
 
