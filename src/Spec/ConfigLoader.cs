@@ -29,7 +29,7 @@ public static class ConfigLoader
         string text;
         try
         {
-            text = File.ReadAllText(file);
+            text = SmallFile.ReadText(file);
         }
         catch (FileNotFoundException)
         {

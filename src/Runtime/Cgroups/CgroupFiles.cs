@@ -71,7 +71,7 @@ public class CgroupFiles
     /// <summary>The file's text, or null when it does not exist (or cannot be read).</summary>
     public virtual string? Read(string dir, string file)
     {
-        try { return File.ReadAllText(Path.Combine(dir, file)); }
+        try { return SmallFile.ReadText(Path.Combine(dir, file)); }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
     }

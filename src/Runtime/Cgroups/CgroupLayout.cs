@@ -1,3 +1,4 @@
+using MyDocker.Spec;
 using MyDocker.Runtime.Interop;
 using MyDocker.Runtime.Rootfs;
 
@@ -97,8 +98,8 @@ public sealed class CgroupLayout
     /// <summary>Reads /proc/self/mountinfo, /proc/self/cgroup and statfs(/sys/fs/cgroup).</summary>
     public static unsafe CgroupLayout Detect()
     {
-        string mountinfo = File.ReadAllText("/proc/self/mountinfo");
-        string self = File.Exists("/proc/self/cgroup") ? File.ReadAllText("/proc/self/cgroup") : "";
+        string mountinfo = SmallFile.ReadText("/proc/self/mountinfo");
+        string self = File.Exists("/proc/self/cgroup") ? SmallFile.ReadText("/proc/self/cgroup") : "";
         bool systemd = Directory.Exists("/run/systemd/system");
         var layout = Parse(mountinfo, self, systemd);
         // runc's IsCgroup2UnifiedMode: /sys/fs/cgroup itself being cgroup2 is what makes a host unified,

@@ -387,7 +387,7 @@ public sealed class FsCgroupManager : ICgroupManager
     /// <summary>/proc/PID/cgroup parsed, or null when it cannot be read (then every hierarchy is written).</summary>
     private static Dictionary<string, string>? ProcCgroups(int pid)
     {
-        try { return CgroupLayout.ParseOwn(File.ReadAllText($"/proc/{Fmt.I(pid)}/cgroup")); }
+        try { return CgroupLayout.ParseOwn(SmallFile.ReadText($"/proc/{Fmt.I(pid)}/cgroup")); }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
     }

@@ -1,3 +1,4 @@
+using MyDocker.Spec;
 using MyDocker.Runtime.Interop;
 
 namespace MyDocker.Runtime.Namespaces;
@@ -17,7 +18,7 @@ public static class CallerUserNamespace
     public static bool IsInitial()
     {
         string map;
-        try { map = File.ReadAllText("/proc/self/uid_map"); }
+        try { map = SmallFile.ReadText("/proc/self/uid_map"); }
         catch (IOException) { return true; } // no /proc/self/uid_map: a kernel without user namespaces
         var f = map.Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
         return f is ["0", "0", "4294967295"];

@@ -45,7 +45,7 @@ public static class IdMapWriter
     /// <summary>Whether setgroups(2) is off in the user namespace of process <paramref name="pid"/> (a rootless container's, see WriteMaps).</summary>
     public static bool SetgroupsDeniedIn(int pid)
     {
-        try { return File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny"; }
+        try { return SmallFile.ReadText($"/proc/{pid}/setgroups").Trim() == "deny"; }
         catch (IOException) { return false; }
     }
 

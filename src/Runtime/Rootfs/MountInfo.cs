@@ -1,3 +1,4 @@
+using MyDocker.Spec;
 using System.Text;
 
 namespace MyDocker.Runtime.Rootfs;
@@ -15,7 +16,7 @@ public sealed record MountInfo(
     public bool IsShared => OptionalFields.Any(f => f.StartsWith("shared:", StringComparison.Ordinal));
 
     /// <summary>Reads the calling process's mount table.</summary>
-    public static List<MountInfo> ReadSelf() => Parse(File.ReadAllText("/proc/self/mountinfo"));
+    public static List<MountInfo> ReadSelf() => Parse(SmallFile.ReadText("/proc/self/mountinfo"));
 
     public static List<MountInfo> Parse(string text)
     {

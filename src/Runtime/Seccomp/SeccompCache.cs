@@ -79,7 +79,7 @@ public static class SeccompCache
 
     private static string ReadTrimmed(string file)
     {
-        try { return File.ReadAllText(file).Trim(); }
+        try { return SmallFile.ReadText(file).Trim(); }
         catch (IOException) { return "?"; }
     }
 
@@ -87,7 +87,7 @@ public static class SeccompCache
     private static (SeccompProgram, List<string>)? TryRead(string file, byte[] key)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(file); }
+        try { bytes = SmallFile.ReadBytes(file); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
         var body = bytes.AsSpan();
         try

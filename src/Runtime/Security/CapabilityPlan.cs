@@ -35,7 +35,7 @@ public static class CapabilityNames
     {
         try
         {
-            if (int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out int n) && n is >= 0 and < 64)
+            if (int.TryParse(SmallFile.ReadText("/proc/sys/kernel/cap_last_cap").Trim(), out int n) && n is >= 0 and < 64)
                 return n;
         }
         catch (IOException) { }

@@ -26,7 +26,7 @@ public static class SecurityLabels
     /// <summary>AppArmor is on when the module parameter "enabled" says Y (as runc and libapparmor check).</summary>
     public static bool AppArmorEnabled(LabelHost host)
     {
-        try { return File.ReadAllText(Path.Combine(host.SysRoot, "module/apparmor/parameters/enabled")).StartsWith('Y'); }
+        try { return SmallFile.ReadText(Path.Combine(host.SysRoot, "module/apparmor/parameters/enabled")).StartsWith('Y'); }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
     }

@@ -1,3 +1,4 @@
+using MyDocker.Spec;
 namespace MyDocker.Runtime.State;
 
 /// <summary>
@@ -15,7 +16,7 @@ public readonly record struct ProcStat(char State, ulong StartTime, string Comm 
         string text;
         try
         {
-            text = File.ReadAllText($"/proc/{pid}/stat");
+            text = SmallFile.ReadText($"/proc/{pid}/stat");
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }

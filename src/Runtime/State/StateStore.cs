@@ -96,7 +96,7 @@ public sealed class StateStore
         string file = Path.Combine(DirOf(id), RecordFile);
         try
         {
-            return (file, File.ReadAllBytes(file));
+            return (file, SmallFile.ReadBytes(file));
         }
         catch (FileNotFoundException) { throw NotFound(id); }
         catch (DirectoryNotFoundException) { throw NotFound(id); }
@@ -134,7 +134,7 @@ public sealed class StateStore
     {
         string file = Path.Combine(DirOf(id), ConfigFile);
         string json;
-        try { json = File.ReadAllText(file); }
+        try { json = SmallFile.ReadText(file); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             // The container exists (state.json is there) but its saved config is gone: say so, not "does not exist".
