@@ -138,7 +138,19 @@ public sealed class CgroupTests(RuntimeFixture fx) : IDisposable
         var d = rt.Mydocker("delete", "--force", "gone");
         Assert.True(d.ExitCode == 0, d.ToString());
         Assert.All(dirs, x => Assert.False(Directory.Exists(x), x));
-        Assert.All(HostCgroups.Mounts(), m => Assert.False(Directory.Exists(m + top), m + top)); // the parent it made too
+        // The parent stays, empty, for the next container (as runc leaves its parents); Dispose removes it.
+        Assert.All(HostCgroups.Mounts(), m => Assert.Empty(Directory.GetDirectories(m + top)));
+    }
+
+    [Fact]
+    public void A_create_that_fails_on_a_limit_leaves_no_cgroup_not_even_the_parent_it_made()
+    {
+        // cpu.cfs_period_us below 1000 µs: the kernel refuses it (EINVAL), after the clone.
+        var c = rt.Mydocker("create", "--bundle", Bundle("bad", ["sleep", "60"], new JsonObject { ["cpu"] = new JsonObject { ["period"] = 100, ["quota"] = 50 } }), "bad");
+        Assert.NotEqual(0, c.ExitCode);
+        Assert.Contains("linux.resources.cpu", c.Stderr);
+        Assert.All(HostCgroups.Mounts(), m => Assert.False(Directory.Exists(m + top), m + top));
+        Assert.Equal(1, rt.Mydocker("state", "bad").ExitCode);
     }
 
     [Fact]
@@ -150,7 +162,8 @@ public sealed class CgroupTests(RuntimeFixture fx) : IDisposable
         WaitFor(() => Status("killed") == "stopped", what: "stopped");
         var d = rt.Mydocker("delete", "killed");
         Assert.True(d.ExitCode == 0, d.ToString());
-        Assert.All(HostCgroups.Mounts(), m => Assert.False(Directory.Exists(m + top), m + top));
+        Assert.All(HostCgroups.Mounts(), m => Assert.False(Directory.Exists(m + CgroupsPath("killed")), m + CgroupsPath("killed")));
+        Assert.All(HostCgroups.Mounts(), m => Assert.Empty(Directory.GetDirectories(m + top)));
     }
 
     [Fact]
@@ -178,9 +191,9 @@ public sealed class CgroupTests(RuntimeFixture fx) : IDisposable
     }
 
     [Fact]
-    public void With_a_tiny_pids_limit_init_joins_the_usual_way_and_is_in_every_hierarchy_too()
+    public void With_a_tiny_pids_limit_init_is_in_every_hierarchy_too()
     {
-        // Below 8 pids CloneIntoCgroups does not visit (no room for its thread): AddProcess moves init.
+        // The limit is written after init's birth (CreateOperation), so the visit of CloneIntoCgroups has room.
         CreateAndStart("tiny", ["sleep", "60"], new JsonObject { ["pids"] = new JsonObject { ["limit"] = 6 } });
         int init = InitPid("tiny");
         var lines = File.ReadAllText($"/proc/{init}/cgroup").Split('\n', StringSplitOptions.RemoveEmptyEntries);

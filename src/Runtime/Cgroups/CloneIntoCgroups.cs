@@ -21,17 +21,15 @@ namespace MyDocker.Runtime.Cgroups;
 /// user without root, in a delegated cgroup, may enter the container's cgroup but not go back to a
 /// cgroup of root's, and would be stuck in it, keeping it busy.
 ///
-/// While visiting, the thread counts in the container's pids limit and is confined by its cpuset and
-/// device rules, so nothing happens between <see cref="Enter"/> and Dispose but the clone, on this
+/// While visiting, the thread counts in the container's pids limit (`exec` into a container at its
+/// limit: the move is refused, and AddProcess does it afterwards; `create` writes the limits only
+/// after the clone) and is confined by its cpuset and device rules, so nothing happens between <see cref="Enter"/> and Dispose but the clone, on this
 /// same thread (the one that made the visit). The memory the runtime touches meanwhile is charged to
 /// the container's memory cgroup: that is why `create` writes the memory limits only afterwards
 /// (ICgroupManager.ApplyMemoryLimits), or a tiny limit would get the runtime OOM-killed.
 /// </summary>
 public sealed unsafe class CloneIntoCgroups : IDisposable
 {
-    // A pids limit below this leaves no room for the visiting thread next to init and its threads.
-    private const long SmallestPidsLimitToVisit = 8;
-
     /// <summary>Our own cgroups' `tasks` files, open for writing, in the order visited.</summary>
     private readonly List<int> _returnTo = new();
 
@@ -41,10 +39,9 @@ public sealed unsafe class CloneIntoCgroups : IDisposable
     private CloneIntoCgroups() { }
 
     /// <summary>Moves this thread into the container's v1 cgroups and opens its v2 directory. Never throws for a refusal.</summary>
-    public static CloneIntoCgroups Enter(ICgroupManager cgroups, long? pidsLimit)
+    public static CloneIntoCgroups Enter(ICgroupManager cgroups)
     {
         var visit = new CloneIntoCgroups();
-        if (pidsLimit is > 0 and < SmallestPidsLimitToVisit) return visit;
         var targets = cgroups.CloneTargets();
         foreach (var (container, own) in targets.V1)
         {

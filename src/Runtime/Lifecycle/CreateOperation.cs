@@ -85,13 +85,16 @@ public static class CreateOperation
             if (record.MountsInHostNamespace) record.HostMountsBefore = HostNamespaceMounts.Snapshot(record.Rootfs);
             store.Save(record);
 
-            // config-linux.md "Control groups": made and limited before init exists, so init is
-            // limited from its first instruction of setup (the memory limits: once it is in, below);
-            // it joins below, before "go".
+            // config-linux.md "Control groups": made before init exists, so that it is born in them
+            // (CloneIntoCgroups); limited right after its birth, while it starts up, and before it is
+            // told to go: every instruction of its setup runs limited. Writing the limits and the
+            // saved config while init's .NET start-up runs on the other CPU takes them off a
+            // create's critical path (docs/PERFORMANCE.md section 5).
             cgroups.Create();
-            cgroups.Apply(config.Linux?.Resources);
 
-            store.SaveConfig(o.Id, config);
+            // The config init reads (root.path made absolute), in a memfd: init may start before
+            // config.json is written to the state directory.
+            byte[] configBytes = System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config, indented: false));
             string fifo = Path.Combine(dir, StateStore.FifoFile);
             Libc.Check(Libc.Mkfifo(fifo, 0x180), "mkfifo exec.fifo");
             // 0622 (past the umask): init may run as an unprivileged host uid (user namespace) and must open it for writing.
@@ -104,7 +107,7 @@ public static class CreateOperation
             {
                 var initFds = new InitEnvironment.Fds(
                     Sync: fds.Adopt(initFd),
-                    Config: fds.Open(Path.Combine(dir, StateStore.ConfigFile), Libc.O_RDONLY),
+                    Config: fds.Adopt(FdBytes.Memfd("config.json", configBytes, "config.json for init")),
                     Fifo: fds.Open(fifo, Libc.O_PATH),
                     Console: o.ConsoleSocket == null ? -1 : fds.Adopt(Terminal.ConsoleSocket.Connect(o.ConsoleSocket)),
                     MountNs: plan.MountJoinFd < 0 ? -1 : fds.Adopt(Libc.DupCloexec(plan.MountJoinFd)),
@@ -113,7 +116,7 @@ public static class CreateOperation
                 try
                 {
                 // init is born in the container's cgroups: no migration (and its RCU grace period) after.
-                using var birth = CloneIntoCgroups.Enter(cgroups, config.Linux?.Resources?.Pids?.Limit);
+                using var birth = CloneIntoCgroups.Enter(cgroups);
                 pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
                 {
                     Plan = plan,
@@ -137,7 +140,9 @@ public static class CreateOperation
                 record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
                 record.CgroupCreatedPaths = cgroups.CreatedPaths; // what was really made, now that it is known
                 cgroups.AddProcess(pid); // the hierarchies it was not born in, if any
+                cgroups.Apply(config.Linux?.Resources);
                 cgroups.ApplyMemoryLimits(config.Linux?.Resources); // not during the clone: see there
+                store.SaveConfig(o.Id, configBytes);
                 store.Save(record);
 
                 channel.SendGo();

@@ -113,7 +113,7 @@ public static class ExecOperation
                 {
                     // Born in the container's cgroups (see CloneIntoCgroups); never by visiting a frozen
                     // cgroup, which would stop this thread with it.
-                    using var birth = cgroups != null && !cgroups.IsFrozen() ? CloneIntoCgroups.Enter(cgroups, pidsLimit: null) : null;
+                    using var birth = cgroups != null && !cgroups.IsFrozen() ? CloneIntoCgroups.Enter(cgroups) : null;
                     pid = NamespaceLauncher.Launch(new NamespaceLauncher.Request
                     {
                         Plan = plan,

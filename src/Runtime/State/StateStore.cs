@@ -127,8 +127,9 @@ public sealed class StateStore
     public void Save(ContainerRecord record) =>
         AtomicFile.Write(Path.Combine(DirOf(record.Id), RecordFile), ContainerRecordJson.Write(record), durable: false);
 
-    public void SaveConfig(string id, Config config) =>
-        AtomicFile.Write(Path.Combine(DirOf(id), ConfigFile), System.Text.Encoding.UTF8.GetBytes(SpecJson.SerializeConfig(config, indented: false)), durable: false);
+    /// <summary>config.json of the state directory, serialized once by create (which hands the same bytes to init).</summary>
+    public void SaveConfig(string id, ReadOnlySpan<byte> configJson) =>
+        AtomicFile.Write(Path.Combine(DirOf(id), ConfigFile), configJson, durable: false);
 
     public Config LoadConfig(string id)
     {
