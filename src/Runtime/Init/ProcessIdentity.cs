@@ -5,7 +5,9 @@ namespace MyDocker.Runtime.Init;
 
 /// <summary>
 /// config.md "User": supplementary groups, gid, uid, umask — in that order, because once the uid
-/// is not 0 any more the process may no longer change its groups.
+/// is not 0 any more the process may no longer change its groups. Called by init right before it
+/// execs the user program: the identity is changed for init's thread alone (the other threads of
+/// its .NET runtime end at the exec), which spares glibc's signal round trip to each of them.
 /// </summary>
 public static unsafe class ProcessIdentity
 {
@@ -15,11 +17,11 @@ public static unsafe class ProcessIdentity
         fixed (uint* g = groups)
         {
             // setgroups is refused in a user namespace whose setgroups file says "deny"; only fail if we asked for groups.
-            if (Libc.SetGroups((nuint)groups.Length, g) < 0 && groups.Length > 0)
+            if (Libc.SetGroupsThisThread((nuint)groups.Length, g) < 0 && groups.Length > 0)
                 throw Libc.Fail("process.user.additionalGids: setgroups");
         }
-        Libc.Check(Libc.SetResGid(user.Gid, user.Gid, user.Gid), $"process.user.gid: setresgid({user.Gid})");
-        Libc.Check(Libc.SetResUid(user.Uid, user.Uid, user.Uid), $"process.user.uid: setresuid({user.Uid})");
+        Libc.Check(Libc.SetResGidThisThread(user.Gid, user.Gid, user.Gid), $"process.user.gid: setresgid({user.Gid})");
+        Libc.Check(Libc.SetResUidThisThread(user.Uid, user.Uid, user.Uid), $"process.user.uid: setresuid({user.Uid})");
         if (user.Umask is uint mask) Libc.Umask(mask);
     }
 

@@ -84,6 +84,16 @@ public static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "setresgid", SetLastError = true)]
     public static partial int SetResGid(uint rgid, uint egid, uint sgid);
 
+    [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long SyscallId(long number, long a1, long a2, long a3);
+
+    // The raw system calls change the calling thread alone. glibc's wrappers above change every thread
+    // of the process (POSIX), by signalling each other thread and waiting for it (__nptl_setxid). Init
+    // calls these right before execve, which ends every other thread anyway.
+    public static int SetGroupsThisThread(nuint size, uint* list) => (int)SyscallId(SYS_setgroups, (long)size, (long)list, 0);
+    public static int SetResUidThisThread(uint ruid, uint euid, uint suid) => (int)SyscallId(SYS_setresuid, ruid, euid, suid);
+    public static int SetResGidThisThread(uint rgid, uint egid, uint sgid) => (int)SyscallId(SYS_setresgid, rgid, egid, sgid);
+
     [LibraryImport(Lib, EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 
