@@ -218,4 +218,19 @@ public static unsafe partial class Libc
 
     /// <summary>fsmount(2): a detached mount of the superblock, as an fd (in no mount table).</summary>
     public static int FsMount(int fsfd, int flags, int attrs) => (int)SyscallFs(SYS_fsmount, fsfd, flags, attrs, 0, 0);
+
+    // openat2(2) (Linux 5.6): a whole path resolved under rules the kernel enforces at every step.
+    public const long SYS_openat2 = 437; // x86-64
+    public const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct OpenHow { public ulong Flags, Mode, Resolve; }
+
+    /// <summary>openat2(dirfd, path, {flags, 0, resolve}); -1 with errno (ENOSYS before Linux 5.6).</summary>
+    public static int OpenAt2(int dirfd, string path, int flags, ulong resolve)
+    {
+        using var s = new NativeStrings();
+        var how = new OpenHow { Flags = (ulong)(uint)flags, Resolve = resolve };
+        return (int)SyscallFs(SYS_openat2, dirfd, (long)s.String(path), (long)&how, sizeof(OpenHow), 0);
+    }
 }

@@ -50,6 +50,8 @@ public static class SafePath
 
     private static PathFd? Resolve(PathFd root, string path, CreateAs create, string what, bool missingIsNull)
     {
+        if (TryBeneath(root, path) is { } resolved) return resolved;
+
         // The directories walked so far: dirs[0] is the root (not ours to close), each next one
         // a real directory (never a symlink) inside the previous. ".." simply pops one.
         var dirs = new List<(int Fd, string Name)> { (root.Fd, "") };
@@ -151,6 +153,29 @@ public static class SafePath
         {
             for (int i = dirs.Count - 1; i > 0; i--) Close(dirs[i].Fd);
         }
+    }
+
+    /// <summary>
+    /// The common case in one system call: a path that exists and has no symlink in it, opened by
+    /// openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, so the kernel itself refuses to leave
+    /// the root or follow a link at any step (runc resolves the same way where the kernel has
+    /// openat2). Anything else — a missing component to create, a symlink to follow the container's
+    /// way, ".." above the root, an older kernel — returns null, and the walk above does it, with its
+    /// errors. About a third of init's mount work was this walk, three system calls per component.
+    /// </summary>
+    private static PathFd? TryBeneath(PathFd root, string path)
+    {
+        string relative = path.TrimStart('/');
+        if (relative.Length == 0) return null;
+        int fd = OpenAt2(root.Fd, relative, O_PATH | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        if (fd < 0) return null;
+        if (Fstatx(fd, out StatxBuf st) < 0)
+        {
+            Close(fd);
+            return null;
+        }
+        // No symlink was followed, so the lexical form is where it is.
+        return new PathFd(fd, Clean("/" + relative), st.FileType);
     }
 
     /// <summary>Creates one missing component: a directory, or (the last one, when asked) an empty file.</summary>
