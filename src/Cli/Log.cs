@@ -16,20 +16,20 @@ public sealed class Log
 
     public void Error(string message)
     {
-        Console.Error.WriteLine($"mydocker: {message}");
+        MyDocker.Runtime.Process.StdStream.ErrLine($"mydocker: {message}");
         WriteFile("error", message);
     }
 
     public void Warn(string message)
     {
-        Console.Error.WriteLine($"mydocker: warning: {message}");
+        MyDocker.Runtime.Process.StdStream.ErrLine($"mydocker: warning: {message}");
         WriteFile("warning", message);
     }
 
     public void Debug(string message)
     {
         if (!_options.Debug) return;
-        Console.Error.WriteLine($"mydocker: debug: {message}");
+        MyDocker.Runtime.Process.StdStream.ErrLine($"mydocker: debug: {message}");
         WriteFile("debug", message);
     }
 

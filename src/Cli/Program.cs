@@ -20,7 +20,7 @@ public static class Program
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"mydocker: {ErrorText.Of(e)}");
+            MyDocker.Runtime.Process.StdStream.ErrLine($"mydocker: {ErrorText.Of(e)}");
             return 2;
         }
         var log = new Log(global);

@@ -47,7 +47,7 @@ public static class StateCommand
     {
         string id = IdArgs.Single(ctx, "state");
         var state = StateQuery.Of(new StateStore(ctx.Global.Root), id);
-        Console.Out.WriteLine(SpecJson.SerializeState(state, indented: true));
+        MyDocker.Runtime.Process.StdStream.Out(SpecJson.SerializeState(state, indented: true) + "\n");
         return 0;
     }
 }

@@ -7,7 +7,7 @@ public static class VersionCommand
 {
     public static int Run()
     {
-        Console.Out.Write($"mydocker version {BuildInfo.Version}\ncommit: {Commit}\nspec: {SpecVersion.Current}\n");
+        MyDocker.Runtime.Process.StdStream.Out($"mydocker version {BuildInfo.Version}\ncommit: {Commit}\nspec: {SpecVersion.Current}\n");
         return 0;
     }
 

@@ -103,7 +103,7 @@ public static class CgroupManager
         CgroupLayout layout, CgroupFiles files, Action<string>? warn = null) =>
         new FsCgroupManager(containerId, linux, layout, files, warn, paths, createdPaths);
 
-    public static void DefaultWarn(string message) => Console.Error.WriteLine($"mydocker: warning: {message}");
+    public static void DefaultWarn(string message) => Process.StdStream.ErrLine($"mydocker: warning: {message}");
 }
 
 /// <summary>

@@ -39,7 +39,7 @@ public static unsafe class ContainerInit
         int syncFd = InitEnvironment.ReadFd(InitEnvironment.SyncFd);
         if (syncFd < 0)
         {
-            Console.Error.WriteLine("mydocker: init: not started by the runtime (no sync channel)");
+            Process.StdStream.ErrLine("mydocker: init: not started by the runtime (no sync channel)");
             return 2;
         }
         int configFd = InitEnvironment.ReadFd(InitEnvironment.ConfigFd);

@@ -74,7 +74,7 @@ public static class ExecOperation
         {
             // The container's filter applies to what is exec'd into it, as with runc; compiled once (SeccompCache).
             using var seccomp = config.Linux?.Seccomp is { } profile
-                ? SeccompCache.Get(profile, store.Root, w => Console.Error.WriteLine($"mydocker: warning: {w}")) : null;
+                ? SeccompCache.Get(profile, store.Root, w => Process.StdStream.ErrLine($"mydocker: warning: {w}")) : null;
             return LaunchInto(record, store.DirOf(o.Id), config, o, listener, debug, seccomp);
         }
         catch

@@ -22,7 +22,7 @@ namespace MyDocker.Runtime.Security;
 public static unsafe class ProcessSecurity
 {
     /// <summary>Where warnings go (unknown or unsupported capability names). Before "ready" init's stderr is the runtime's.</summary>
-    public static Action<string> Warn { get; set; } = message => Console.Error.WriteLine($"mydocker: warning: {message}");
+    public static Action<string> Warn { get; set; } = message => Process.StdStream.ErrLine($"mydocker: warning: {message}");
 
     /// <summary>
     /// As root (in the container's user namespace), before the identity change: oomScoreAdj, rlimits

@@ -1,0 +1,35 @@
+using System.Text;
+using MyDocker.Runtime.Interop;
+
+namespace MyDocker.Runtime.Process;
+
+/// <summary>
+/// Text to stdout or stderr, written straight to fd 1 or 2 as UTF-8. The first use of
+/// System.Console sets up terminal and signal handling (a pipe, a thread, six signal handlers, tty
+/// probes), about 0.1 ms that a `state` or an error line does not need. Like Console, a reader that
+/// went away (EPIPE) is not an error.
+/// </summary>
+public static unsafe class StdStream
+{
+    public static void Out(string text) => Write(1, text);
+
+    public static void Err(string text) => Write(2, text);
+
+    public static void ErrLine(string line) => Write(2, line + "\n");
+
+    private static void Write(int fd, string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        fixed (byte* p = bytes)
+        {
+            int off = 0;
+            while (off < bytes.Length)
+            {
+                nint n = Libc.Write(fd, p + off, bytes.Length - off);
+                if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
+                if (n <= 0) return; // EPIPE, a closed fd: nobody to tell
+                off += (int)n;
+            }
+        }
+    }
+}
