@@ -41,17 +41,17 @@ public static class CgroupMount
                 if (Mount("tmpfs", target.ProcPath, "tmpfs", TmpfsFlags, "mode=755") < 0)
                     throw Fail($"{what}: mount tmpfs on {target.InRootPath}");
             }
+            // The tmpfs is ours and new, and nothing of the container runs yet: each hierarchy's
+            // directory is made and opened by name in it (O_NOFOLLOW), without walking the whole
+            // path from the rootfs again for each of them.
+            using var top = SafePath.Open(root, dest, CreateAs.Nothing, $"{what}: destination");
             foreach (var h in Hierarchies(MountInfo.ReadSelf()))
             {
-                MountOne(root, $"{dest}/{h.Name}", h, flags, what);
-                LinkMergedControllers(root, dest, h.Name, what);
+                MountInTmpfs(top, h, flags, what);
+                LinkMergedControllers(top, h.Name, what);
             }
-            if ((flags & MS_RDONLY) != 0)
-            {
-                // The tmpfs itself was writable so that the directories could be made in it.
-                using var top = SafePath.Open(root, dest, CreateAs.Nothing, $"{what}: destination");
-                Remount.Bind(top.ProcPath, TmpfsFlags | MS_RDONLY, what, top.InRootPath);
-            }
+            // The tmpfs itself was writable so that the directories could be made in it.
+            if ((flags & MS_RDONLY) != 0) Remount.Bind(top.ProcPath, TmpfsFlags | MS_RDONLY, what, top.InRootPath);
         }
         MountEntry.ApplyPropagation(root, dest, options, what);
     }
@@ -103,31 +103,57 @@ public static class CgroupMount
     /// </summary>
     private static void MountOne(PathFd root, string path, CgroupHierarchy h, ulong flags, string what)
     {
+        bool remount;
         using (var target = SafePath.Open(root, path, CreateAs.Directory, $"{what}: destination"))
-        {
-            bool bindHost = h.FsType == "cgroup2" && h.HostRootVisible;
-            if (!bindHost && Mount(h.FsType, target.ProcPath, h.FsType, flags, h.Data) == 0) return;
-            if (!bindHost && LastErrno != EPERM)
-                throw Fail($"{what}: mount {h.FsType} {h.Data ?? ""} on {target.InRootPath}");
-            if (Mount(h.HostMountPoint, target.ProcPath, null, MS_BIND | MS_REC, null) < 0)
-                throw Fail($"{what}: bind {h.HostMountPoint} on {target.InRootPath}");
-        }
-        if ((flags & Remount.PerMountFlags) == 0) return;
+            remount = MountOn(target, h, flags, what);
+        if (!remount) return;
         // Remount through the new mount's root: the fd above points at the directory under it.
         using var mounted = SafePath.Open(root, path, CreateAs.Nothing, $"{what}: destination");
         Remount.Bind(mounted.ProcPath, flags, what, mounted.InRootPath);
     }
 
+    /// <summary>One v1 hierarchy on &lt;tmpfs&gt;/&lt;name&gt;, as <see cref="MountOne"/> does.</summary>
+    private static void MountInTmpfs(PathFd tmpfs, CgroupHierarchy h, ulong flags, string what)
+    {
+        bool remount;
+        using (var target = OpenInTmpfs(tmpfs, h.Name, create: true, what))
+            remount = MountOn(target, h, flags, what);
+        if (!remount) return;
+        using var mounted = OpenInTmpfs(tmpfs, h.Name, create: false, what);
+        Remount.Bind(mounted.ProcPath, flags, what, mounted.InRootPath);
+    }
+
+    private static PathFd OpenInTmpfs(PathFd tmpfs, string name, bool create, string what)
+    {
+        string shown = $"{tmpfs.InRootPath}/{name}";
+        if (create && MkdirAt(tmpfs.Fd, name, 0x1ed /* 0755 */) < 0 && LastErrno != EEXIST)
+            throw Fail($"{what}: destination: mkdir {shown}");
+        int fd = OpenAt(tmpfs.Fd, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0) throw Fail($"{what}: destination: open {shown}");
+        return new PathFd(fd, shown, S_IFDIR);
+    }
+
+    /// <summary>Mounts the hierarchy on <paramref name="target"/> (or binds the host's mount of it); true when per-mount flags still need a remount.</summary>
+    private static bool MountOn(PathFd target, CgroupHierarchy h, ulong flags, string what)
+    {
+        bool bindHost = h.FsType == "cgroup2" && h.HostRootVisible;
+        if (!bindHost && Mount(h.FsType, target.ProcPath, h.FsType, flags, h.Data) == 0) return false;
+        if (!bindHost && LastErrno != EPERM)
+            throw Fail($"{what}: mount {h.FsType} {h.Data ?? ""} on {target.InRootPath}");
+        if (Mount(h.HostMountPoint, target.ProcPath, null, MS_BIND | MS_REC, null) < 0)
+            throw Fail($"{what}: bind {h.HostMountPoint} on {target.InRootPath}");
+        return (flags & Remount.PerMountFlags) != 0;
+    }
+
     /// <summary>For a merged hierarchy "cpu,cpuacct": symlinks cpu -> cpu,cpuacct and cpuacct -> cpu,cpuacct.</summary>
-    private static void LinkMergedControllers(PathFd root, string dest, string name, string what)
+    private static void LinkMergedControllers(PathFd tmpfs, string name, string what)
     {
         if (!name.Contains(',')) return;
-        using var dir = SafePath.Open(root, dest, CreateAs.Nothing, $"{what}: destination");
         foreach (string controller in name.Split(','))
         {
             if (controller.Length == 0 || controller.Contains('=')) continue;
-            if (SymlinkAt(name, dir.Fd, controller) < 0 && LastErrno != EEXIST)
-                throw Fail($"{what}: symlink {dir.InRootPath}/{controller} -> {name}");
+            if (SymlinkAt(name, tmpfs.Fd, controller) < 0 && LastErrno != EEXIST)
+                throw Fail($"{what}: symlink {tmpfs.InRootPath}/{controller} -> {name}");
         }
     }
 }
