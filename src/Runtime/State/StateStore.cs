@@ -160,6 +160,11 @@ public sealed class StateStore
     public void Remove(string id)
     {
         string dir = DirOf(id);
+        // What a container's directory holds, by name (state.json last: a directory cut short
+        // without it reads as a create that never finished, which delete --force removes); then
+        // rmdir. Anything else in it (a .tmp of a write that was killed) is for the full removal.
+        foreach (string name in (ReadOnlySpan<string>)[FifoFile, ConfigFile, RecordFile]) Libc.Unlink(Path.Combine(dir, name));
+        if (Libc.Rmdir(dir) == 0 || Libc.LastErrno == Libc.ENOENT) return;
         try { Directory.Delete(dir, recursive: true); }
         catch (DirectoryNotFoundException) { }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ErrorText.Wrap($"removing {dir}", e); }
