@@ -2,17 +2,22 @@
 # bench/timeline.sh: where the milliseconds of one `mydocker run` of /bin/true go, across the runtime
 # process and the container's init, in the order they happen. Not part of `make bench`; run it by
 # hand, as root:  bash bench/timeline.sh [RUNS]   (default 40)
+#   TIMELINE_CONFIG=mydocker|runc|engine   the bench's configs (bench/lib.sh): `mydocker spec`'s
+#                                          (default), `runc spec`'s, dockerd's (bench/configs/docker.json)
 #
 # The runtime logs a few phases with --debug; init has no log. So this builds the current commit
 # once more in a temporary git worktree with bench/timeline.patch applied: more `--debug` lines in
 # create and run, and timestamps that init appends to /tmp/mydocker-timeline-init.log (opened
-# before pivot_root). It runs the bundle of `mydocker spec` (busybox, /bin/true) RUNS times and
+# before pivot_root). It runs the bundle of the chosen config (busybox, /bin/true) RUNS times and
 # prints, for each mark, the median gap to the mark before it ("R" the runtime, "I" init), then
 # removes the worktree. The extra timestamps cost a little themselves; compare rows, not totals,
 # with bench/bench.sh. When the patch no longer applies, refresh it from the marks it names.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/bench/lib.sh"          # engine_bundle, set_process (sourcing it only defines them)
 RUNS=${1:-40}
+CONFIG=${TIMELINE_CONFIG:-mydocker}
+case $CONFIG in mydocker|runc|engine) ;; *) echo "timeline: TIMELINE_CONFIG must be mydocker, runc or engine" >&2; exit 2 ;; esac
 [[ $EUID -eq 0 ]] || { echo "timeline: must run as root" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/mydocker-timeline.XXXXXX)
 TREE=$WORK/tree
@@ -31,12 +36,18 @@ trap cleanup EXIT
 git -C "$REPO" worktree add --detach "$TREE" HEAD >/dev/null
 git -C "$TREE" apply "$REPO/bench/timeline.patch"
 dotnet publish "$TREE/src/Cli/MyDocker.Cli.csproj" -c Release -r linux-x64 -o "$TREE/out" -nologo -v:q >/dev/null
-sh "$REPO/scripts/make-rootfs.sh" "$WORK/bundle/rootfs" >/dev/null
-(cd "$WORK/bundle" && "$TREE/out/mydocker" spec)
-jq '.process.terminal = false | .process.args = ["/bin/true"]' "$WORK/bundle/config.json" > "$WORK/c.json"
-mv "$WORK/c.json" "$WORK/bundle/config.json"
+BUNDLE=$WORK/bundle
+sh "$REPO/scripts/make-rootfs.sh" "$BUNDLE/rootfs" >/dev/null
+case $CONFIG in
+  mydocker) (cd "$BUNDLE" && "$TREE/out/mydocker" spec) ;;
+  runc)     (cd "$BUNDLE" && "$RUNC" spec) ;;
+  engine)   engine_bundle "$WORK/engine" && BUNDLE=$WORK/engine ;;
+esac
+jq --arg root "$WORK/bundle/rootfs" '.root.path = $root' "$BUNDLE/config.json" > "$WORK/c.json" && mv "$WORK/c.json" "$BUNDLE/config.json"
+set_process "$BUNDLE" '["/bin/true"]'
+echo "config: $CONFIG"
 
-python3 - "$TREE/out/mydocker" "$RUNS" "$WORK/bundle" "$ROOT" "$WORK/run.log" <<'PYEOF'
+python3 - "$TREE/out/mydocker" "$RUNS" "$BUNDLE" "$ROOT" "$WORK/run.log" <<'PYEOF'
 import datetime, os, re, statistics, subprocess, sys, time
 binary, runs, bundle, root, log = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 init_log = '/tmp/mydocker-timeline-init.log'
