@@ -13,6 +13,8 @@ public sealed class RuntimeFixture : IDisposable
     public string Binary { get; }
     public string Rootfs { get; }
     private readonly string _tempDir;
+    /// <summary>The default parent cgroup (/mydocker) in the hierarchies where it existed before the tests.</summary>
+    private readonly HashSet<string> _parentsBefore = DefaultParents().ToHashSet();
 
     public RuntimeFixture()
     {
@@ -43,7 +45,16 @@ public sealed class RuntimeFixture : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(_tempDir, recursive: true); } catch (IOException) { }
+        // A deleted container leaves its parent cgroup for the next one (as runc does); the tests
+        // leave the host as they found it, so the parents they made go (rmdir: only when empty).
+        foreach (string parent in DefaultParents().Where(p => !_parentsBefore.Contains(p)))
+        {
+            try { Directory.Delete(parent); } catch (IOException) { }
+        }
     }
+
+    private static IEnumerable<string> DefaultParents() =>
+        HostCgroups.Mounts().Select(m => m + "/mydocker").Where(Directory.Exists);
 }
 
 [CollectionDefinition("runtime")]
