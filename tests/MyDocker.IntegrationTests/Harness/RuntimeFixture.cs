@@ -15,6 +15,9 @@ public sealed class RuntimeFixture : IDisposable
     private readonly string _tempDir;
     /// <summary>The default parent cgroup (/mydocker) in the hierarchies where it existed before the tests.</summary>
     private readonly HashSet<string> _parentsBefore = DefaultParents().ToHashSet();
+    /// <summary>The slirp4netns hook's base directory (Runtime/Network/NetworkDir) was there before the tests.</summary>
+    private readonly bool _netBaseBefore = Directory.Exists(NetBase);
+    private const string NetBase = "/run/mydocker-net";
 
     public RuntimeFixture()
     {
@@ -50,6 +53,10 @@ public sealed class RuntimeFixture : IDisposable
         foreach (string parent in DefaultParents().Where(p => !_parentsBefore.Contains(p)))
         {
             try { Directory.Delete(parent); } catch (IOException) { }
+        }
+        if (!_netBaseBefore && Directory.Exists(NetBase))
+        {
+            try { Directory.Delete(NetBase); } catch (IOException) { } // empty: each container's part is checked by its test
         }
     }
 
