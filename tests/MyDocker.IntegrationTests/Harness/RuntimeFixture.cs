@@ -60,8 +60,10 @@ public sealed class RuntimeFixture : IDisposable
         }
     }
 
+    /// <summary>/sys/fs/cgroup/mydocker (cgroup v2) and /sys/fs/cgroup/&lt;hierarchy&gt;/mydocker (v1), where they exist.</summary>
     private static IEnumerable<string> DefaultParents() =>
-        HostCgroups.Mounts().Select(m => m + "/mydocker").Where(Directory.Exists);
+        Directory.GetDirectories("/sys/fs/cgroup").Append("/sys/fs/cgroup")
+            .Select(m => m + "/mydocker").Where(Directory.Exists).ToList();
 }
 
 [CollectionDefinition("runtime")]
