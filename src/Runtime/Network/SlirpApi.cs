@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using MyDocker.Runtime.Interop;
+using MyDocker.Runtime.Process;
 using MyDocker.Runtime.Terminal;
 using MyDocker.Spec;
 
@@ -52,32 +52,9 @@ public static unsafe class SlirpApi
         {
             if (UnixSocket.WithAddress(socketPath, (addr, len) => Libc.Connect(sock, addr, len)) < 0)
                 throw Libc.Fail($"slirp4netns API {socketPath}: connect");
-            byte[] bytes = Encoding.UTF8.GetBytes(request);
-            fixed (byte* p = bytes)
-            {
-                for (int off = 0; off < bytes.Length;)
-                {
-                    nint n = Libc.Write(sock, p + off, bytes.Length - off);
-                    if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
-                    if (n <= 0) throw Libc.Fail($"slirp4netns API {socketPath}: write");
-                    off += (int)n;
-                }
-            }
-            var answer = new ArrayBufferWriter<byte>(256);
-            while (true)
-            {
-                var span = answer.GetSpan(4096);
-                nint n;
-                fixed (byte* p = span) n = Libc.Read(sock, p, span.Length);
-                if (n == 0) break;
-                if (n < 0)
-                {
-                    if (Libc.LastErrno == Libc.EINTR) continue;
-                    throw Libc.Fail($"slirp4netns API {socketPath}: read");
-                }
-                answer.Advance((int)n);
-            }
-            return Encoding.UTF8.GetString(answer.WrittenSpan);
+            if (!FdBytes.WriteAll(sock, Encoding.UTF8.GetBytes(request)))
+                throw Libc.Fail($"slirp4netns API {socketPath}: write");
+            return Encoding.UTF8.GetString(FdBytes.ReadAll(sock, $"slirp4netns API {socketPath}: read"));
         }
         finally
         {

@@ -16,6 +16,14 @@ public static unsafe class FdBytes
     {
         int fd = Libc.MemfdCreate(name, Libc.MFD_CLOEXEC);
         if (fd < 0) throw Libc.Fail($"{what}: memfd_create");
+        if (!WriteAll(fd, bytes)) { var e = Libc.Fail($"{what}: writing it"); Libc.Close(fd); throw e; }
+        Libc.Lseek(fd, 0, 0);
+        return fd;
+    }
+
+    /// <summary>All of <paramref name="bytes"/> to <paramref name="fd"/>, across short writes and EINTR; false (errno in Libc.LastErrno) when a write fails.</summary>
+    public static bool WriteAll(int fd, ReadOnlySpan<byte> bytes)
+    {
         fixed (byte* p = bytes)
         {
             int off = 0;
@@ -23,12 +31,11 @@ public static unsafe class FdBytes
             {
                 nint n = Libc.Write(fd, p + off, bytes.Length - off);
                 if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
-                if (n <= 0) { var e = Libc.Fail($"{what}: writing it"); Libc.Close(fd); throw e; }
+                if (n <= 0) return false;
                 off += (int)n;
             }
         }
-        Libc.Lseek(fd, 0, 0);
-        return fd;
+        return true;
     }
 
     /// <summary>Everything <paramref name="fd"/> gives from its position until EOF (the caller closes it); <paramref name="failure"/> is the error's text, before strerror.</summary>

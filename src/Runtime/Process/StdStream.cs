@@ -1,5 +1,4 @@
 using System.Text;
-using MyDocker.Runtime.Interop;
 
 namespace MyDocker.Runtime.Process;
 
@@ -9,27 +8,12 @@ namespace MyDocker.Runtime.Process;
 /// probes), about 0.1 ms that a `state` or an error line does not need. Like Console, a reader that
 /// went away (EPIPE) is not an error.
 /// </summary>
-public static unsafe class StdStream
+public static class StdStream
 {
     public static void Out(string text) => Write(1, text);
 
-    public static void Err(string text) => Write(2, text);
-
     public static void ErrLine(string line) => Write(2, line + "\n");
 
-    private static void Write(int fd, string text)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
-        fixed (byte* p = bytes)
-        {
-            int off = 0;
-            while (off < bytes.Length)
-            {
-                nint n = Libc.Write(fd, p + off, bytes.Length - off);
-                if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
-                if (n <= 0) return; // EPIPE, a closed fd: nobody to tell
-                off += (int)n;
-            }
-        }
-    }
+    // EPIPE, a closed fd: nobody to tell.
+    private static void Write(int fd, string text) => FdBytes.WriteAll(fd, Encoding.UTF8.GetBytes(text));
 }

@@ -18,17 +18,7 @@ public static unsafe class AtomicFile
         if (fd < 0) throw Libc.Fail($"creating {tmp}");
         try
         {
-            fixed (byte* p = bytes)
-            {
-                int off = 0;
-                while (off < bytes.Length)
-                {
-                    nint n = Libc.Write(fd, p + off, bytes.Length - off);
-                    if (n < 0 && Libc.LastErrno == Libc.EINTR) continue;
-                    if (n <= 0) throw Libc.Fail($"writing {tmp}");
-                    off += (int)n;
-                }
-            }
+            if (!Process.FdBytes.WriteAll(fd, bytes)) throw Libc.Fail($"writing {tmp}");
             if (durable && Libc.Fsync(fd) < 0) throw Libc.Fail($"fsync {tmp}");
         }
         catch
